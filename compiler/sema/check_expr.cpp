@@ -443,10 +443,16 @@ const Type* Checker::check_coalesce(const ast::Expr& expr, Env& env, const Type*
   const Type* inner = lt;
   if (lt->kind == TypeKind::Fallible) inner = lt->inner;
   if (inner->kind == TypeKind::Optional) inner = inner->inner;
-  if (lt->kind != TypeKind::Fallible && !is_optional(lt) && lt->kind != TypeKind::Json)
-    diagnostics_.report(DiagCode::S3015, expr.span, "`??` is not needed: the value is never null and cannot fail")
-        .label(expr.lhs->span, "this is " + display(lt))
-        .help("remove `?? …`");
+  if (lt->kind != TypeKind::Fallible && !is_optional(lt) && lt->kind != TypeKind::Json) {
+    auto builder = diagnostics_.report(DiagCode::S3015, expr.span,
+                                       "`??` is not needed: the value is never null and cannot fail");
+    builder.label(expr.lhs->span, "this is " + display(lt));
+    if (expr.lhs->kind == ExprKind::Binary && expr.lhs->binary_op != BinaryOp::Coalesce)
+      builder.help(std::string("`??` binds looser than `") + ast::to_string(expr.lhs->binary_op) +
+                   "`: it applies to the whole left side; to default only its last operand, put `… ?? …` in parentheses");
+    else
+      builder.help("remove `?? …`");
+  }
   else if (known_non_null(env, *expr.lhs))
     inner = unwrap(lt);
   if (inner->kind == TypeKind::Null) inner = types_.never();

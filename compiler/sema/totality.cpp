@@ -72,8 +72,10 @@ void Checker::check_recursion() {
     std::string chain;
     for (const auto& [symbol, span] : path) chain += symbol->name + " → ";
     chain += at->name;
+    std::string noun = describe(head->kind);
+    noun = noun.substr(noun.find(' ') + 1);  // "a function" → "function"
     auto builder = diagnostics_.report(DiagCode::S4001, head->decl->name.span,
-                                       std::string(describe(head->kind)) + " `" + head->name + "` calls itself" +
+                                       noun + " `" + head->name + "` calls itself" +
                                            (component.size() > 1 ? " through " + chain : ""));
     builder.label(head->decl->name.span, "recursive");
     for (const auto& [symbol, span] : path) builder.label(span, "`" + symbol->name + "` calls here");
