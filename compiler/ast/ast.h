@@ -329,6 +329,7 @@ struct File {
   // Names of declarations dropped because of syntax errors: references to them are not
   // reported again as unknown.
   std::vector<std::string> broken_decl_names;
+  bool has_syntax_errors = false;
 };
 
 }  // namespace suture::ast

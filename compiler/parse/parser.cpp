@@ -3,6 +3,8 @@
 // hands the tree to the Transformer.
 #include "compiler/parse/parser.h"
 
+#include <cctype>
+
 #include <antlr4-runtime.h>
 
 #include "SutureLexer.h"
@@ -46,9 +48,13 @@ std::size_t first_invalid_utf8(const std::string& text) {
   return std::string::npos;
 }
 
-void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, DiagnosticSink& diagnostics,
-                  bool& too_deep) {
+void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, const antlr4::dfa::Vocabulary& vocabulary,
+                  DiagnosticSink& diagnostics, bool& too_deep) {
   int depth = 0;
+  std::vector<std::string> parens;
+  size_t equals_type = antlr4::Token::INVALID_TYPE;
+  for (size_t t = 1; t <= vocabulary.getMaxTokenType(); ++t)
+    if (vocabulary.getLiteralName(t) == "'=='") equals_type = t;
   for (antlr4::Token* token : tokens.getTokens()) {
     auto* writable = dynamic_cast<antlr4::CommonToken*>(token);
     Span at = token_span(file, token);
@@ -65,7 +71,25 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, Dia
       if (writable != nullptr) writable->setType(grammar::SutureLexer::STRING);
     } else {
       std::string text = token->getText();
+      // A declaration keyword at the start of a line begins a new declaration: brackets left
+      // open before it belong to a broken declaration and must not mislead what follows.
+      if (token->getCharPositionInLine() == 0 && std::isalpha(static_cast<unsigned char>(text[0]))) {
+        depth = 0;
+        parens.clear();
+      }
+      if (text == "=" && depth > 0 && !parens.empty() && parens.back() != "{") {
+        // `=` is never valid inside ( ) or [ ]: it is a comparison written with one `=`.
+        // Report it and read it as `==`, so the rest of the file is checked as meant.
+        diagnostics.report(DiagCode::S1001, at, "`=` assigns; to compare two values write `==`")
+            .label(at, "a single `=` inside parentheses")
+            .help("write `==`");
+        if (writable != nullptr) {
+          writable->setType(equals_type);
+          writable->setText("==");
+        }
+      }
       if (text == "(" || text == "[" || text == "{") {
+        parens.push_back(text);
         if (++depth == kMaxBracketDepth + 1 && !too_deep) {
           too_deep = true;
           diagnostics.report(DiagCode::S1001, at,
@@ -75,6 +99,7 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, Dia
         }
       } else if (text == ")" || text == "]" || text == "}") {
         depth = std::max(0, depth - 1);
+        if (!parens.empty()) parens.pop_back();
       }
     }
   }
@@ -96,7 +121,7 @@ std::unique_ptr<ast::File> parse_file(const SourceFile& file, DiagnosticSink& di
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   bool too_deep = false;
-  check_tokens(file, tokens, diagnostics, too_deep);
+  check_tokens(file, tokens, lexer.getVocabulary(), diagnostics, too_deep);
   if (too_deep) {
     auto empty = std::make_unique<ast::File>();
     empty->file = file.id();

@@ -116,10 +116,62 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected, const a
   return out;
 }
 
+bool SyntaxErrorStrategy::at_declaration_start(antlr4::Parser* parser) const {
+  antlr4::Token* token = parser->getCurrentToken();
+  if (token == nullptr || token->getCharPositionInLine() != 0) return false;
+  switch (token->getType()) {
+    case P::CONST: case P::TYPE: case P::RECORD: case P::ENUM: case P::TABLE: case P::FN: case P::MAPPING:
+    case P::POLICY: case P::ROUTE: case P::TEST: case P::IMPORT: case P::MODULE:
+      return true;
+    default:
+      return token->getText() == "@";
+  }
+}
+
+void SyntaxErrorStrategy::recover(antlr4::Parser* parser, std::exception_ptr e) {
+  if (at_declaration_start(parser)) return;  // let the enclosing rules unwind to the file level
+  antlr4::DefaultErrorStrategy::recover(parser, e);
+}
+
+void SyntaxErrorStrategy::sync(antlr4::Parser* parser) {
+  // Never delete a declaration keyword as "extraneous": the rule fails and unwinds instead.
+  if (at_declaration_start(parser) && parser->getContext() != nullptr &&
+      dynamic_cast<P::FileContext*>(parser->getContext()) == nullptr)
+    return;
+  antlr4::DefaultErrorStrategy::sync(parser);
+}
+
+antlr4::Token* SyntaxErrorStrategy::recoverInline(antlr4::Parser* parser) {
+  if (at_declaration_start(parser)) {
+    // Report once and unwind; conjuring tokens here would only produce more errors.
+    if (!inErrorRecoveryMode(parser)) reportMissingToken(parser);
+    throw antlr4::InputMismatchException(parser);
+  }
+  return antlr4::DefaultErrorStrategy::recoverInline(parser);
+}
+
 void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, const std::string& message,
                                  const antlr4::misc::IntervalSet& expected) {
   beginErrorCondition(parser);
+  // One error per declaration: later ones in the same declaration are almost always echoes.
+  for (antlr4::ParserRuleContext* ctx = parser->getContext(); ctx != nullptr;
+       ctx = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent)) {
+    if (dynamic_cast<P::DeclarationContext*>(ctx) == nullptr) continue;
+    auto start = static_cast<std::ptrdiff_t>(ctx->getStart()->getTokenIndex());
+    if (start == last_error_declaration_) return;
+    last_error_declaration_ = start;
+    break;
+  }
   Span span = token_span(file_, at);
+  // A second `module` line at the top level of a file that already declared its module.
+  if (at != nullptr && at->getType() == literal_token(parser->getVocabulary(), "'module'"))
+    if (auto* file = dynamic_cast<P::FileContext*>(parser->getContext()); file != nullptr && file->moduleDecl() != nullptr) {
+      diagnostics_.report(DiagCode::S1007, span, "a file declares its module once")
+          .label(token_span(file_, file->moduleDecl()->getStart()), "module declared here")
+          .label(span, "second module declaration")
+          .help("put each module in its own file");
+      return;
+    }
   auto builder = diagnostics_.report(DiagCode::S1001, span, message);
   builder.label(span, "expected " + describe_expected(expected, parser->getVocabulary()) + " here");
   const size_t assign = literal_token(parser->getVocabulary(), "'='");

@@ -13,6 +13,14 @@ class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   SyntaxErrorStrategy(const SourceFile& file, DiagnosticSink& diagnostics) : file_(file), diagnostics_(diagnostics) {}
 
+ public:
+  // A declaration keyword at the start of a line ends whatever was being parsed: recovery
+  // stops there instead of swallowing the next declaration, and at most one error is
+  // reported per declaration.
+  void recover(antlr4::Parser* parser, std::exception_ptr e) override;
+  antlr4::Token* recoverInline(antlr4::Parser* parser) override;
+  void sync(antlr4::Parser* parser) override;
+
  protected:
   void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override;
   void reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) override;
@@ -23,8 +31,10 @@ class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
  private:
   void report(antlr4::Parser* parser, antlr4::Token* at, const std::string& message,
               const antlr4::misc::IntervalSet& expected);
+  bool at_declaration_start(antlr4::Parser* parser) const;
   const SourceFile& file_;
   DiagnosticSink& diagnostics_;
+  std::ptrdiff_t last_error_declaration_ = -1;  // start token index of the declaration last reported in
 };
 
 // Span of a token in byte offsets (an EOF token gets an empty span at the end of the file).

@@ -7,12 +7,19 @@ namespace suture::parse {
 std::unique_ptr<ast::File> Transformer::file(P::FileContext* ctx) {
   auto out = std::make_unique<ast::File>();
   out->file = file_.id();
-  if (auto* module = ctx->moduleDecl(); module != nullptr && !has_syntax_error(module))
-    out->module = qualified(module->qualifiedName());
-  for (auto* import_ctx : ctx->importDecl())
-    if (!has_syntax_error(import_ctx)) out->imports.push_back(import(import_ctx));
+  if (auto* module = ctx->moduleDecl(); module != nullptr) {
+    if (has_syntax_error(module)) out->has_syntax_errors = true;
+    else out->module = qualified(module->qualifiedName());
+  }
+  for (auto* import_ctx : ctx->importDecl()) {
+    if (has_syntax_error(import_ctx)) out->has_syntax_errors = true;
+    else out->imports.push_back(import(import_ctx));
+  }
+  for (auto* child : ctx->children)
+    if (dynamic_cast<antlr4::tree::ErrorNode*>(child) != nullptr) out->has_syntax_errors = true;
   for (auto* decl_ctx : ctx->declaration()) {
     if (has_syntax_error(decl_ctx)) {
+      out->has_syntax_errors = true;
       // Keep the name so later phases do not report uses of it as unknown.
       for (auto* child : decl_ctx->declarationBody()->children)
         if (auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(child))

@@ -83,7 +83,8 @@ CheckResult Checker::run() {
     for (ModuleInfo* module : program_.modules())
       for (const ast::File* f : module->files)
         if (f == file) owner = module;
-    if (owner == nullptr || owner->from_stdlib) continue;
+    // A file whose broken declarations were dropped may well use its imports there.
+    if (owner == nullptr || owner->from_stdlib || file->has_syntax_errors) continue;
     for (auto& [name, binding] : bindings)
       if (!binding.used)
         diagnostics_.report(DiagCode::S2012, binding.span, "`" + name + "` is imported but never used")
@@ -173,6 +174,8 @@ void Checker::resolve_imports(const ast::File* file, ModuleInfo* module) {
       diagnostics_.report(DiagCode::S2011, span, "`" + name + "` is imported but also declared in this module")
           .label(local->second->decl->name.span, "declared here")
           .help("rename the import with `as`");
+    // The conflict is the problem to report; an "unused import" warning on top would repeat it.
+    if (auto local = own.find(name); local != own.end() && local->second->decl != nullptr) it->second.used = true;
   };
   for (const ast::Import& import : file->imports) {
     std::string name = import.module.joined();
@@ -361,6 +364,11 @@ const Type* Checker::resolve_type(const ast::TypeExpr& type, const ast::File* fi
         if (name == "duration") return types_.duration();
         return types_.json();
       }
+    if (name == "list" || name == "set" || name == "map") {
+      // With the right number of arguments the parser builds a collection type; here it is wrong.
+      arity(name == "map" ? 2 : 1);
+      return types_.error();
+    }
     if (name == "id") {
       if (!arity(1)) return types_.error();
       const Type* model = arg(0);

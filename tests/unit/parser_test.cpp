@@ -81,6 +81,23 @@ TEST(Parser, ExpectedTokensAreSaidInWords) {
   EXPECT_NE(diagnostics[0].message.find("expected an expression"), std::string::npos) << diagnostics[0].message;
 }
 
+TEST(Parser, SingleEqualsInParenthesesIsReportedOnceAndReadAsComparison) {
+  auto p = parse("const A = [1].any(x => x = 1)\nconst B = 2\n");
+  auto diagnostics = p->diagnostics.sorted();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics[0].message.find("write `==`"), std::string::npos);
+  ASSERT_EQ(p->file->decls.size(), 2u);  // the repaired declaration is kept
+  EXPECT_EQ(suture::ast::print(*p->file), "(const A (.any [1] (fn (x) (== x 1))))\n(const B 2)\n");
+}
+
+TEST(Parser, UnfinishedDeclarationDoesNotSwallowTheNextLine) {
+  auto p = parse("const B = (2 +\nconst C = 3\n");
+  auto diagnostics = p->diagnostics.sorted();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  ASSERT_EQ(p->file->decls.size(), 1u);
+  EXPECT_EQ(p->file->decls[0]->name.text, "C");
+}
+
 TEST(Parser, DeepNestingIsRefusedNotCrashing) {
   std::string deep(5000, '(');
   auto p = parse("const X = " + deep);
