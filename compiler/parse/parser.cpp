@@ -52,6 +52,7 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
                   DiagnosticSink& diagnostics, bool& too_deep) {
   int depth = 0;
   std::vector<std::string> parens;
+  std::vector<int> lets;  // per open bracket: `let`s whose `=` has not been seen yet
   size_t equals_type = antlr4::Token::INVALID_TYPE;
   for (size_t t = 1; t <= vocabulary.getMaxTokenType(); ++t)
     if (vocabulary.getLiteralName(t) == "'=='") equals_type = t;
@@ -76,8 +77,12 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
       if (token->getCharPositionInLine() == 0 && std::isalpha(static_cast<unsigned char>(text[0]))) {
         depth = 0;
         parens.clear();
+        lets.clear();
       }
-      if (text == "=" && depth > 0 && !parens.empty() && parens.back() != "{") {
+      if (text == "let" && !lets.empty()) ++lets.back();
+      bool let_binding = text == "=" && !lets.empty() && lets.back() > 0;
+      if (let_binding) --lets.back();  // `(let x = …)` binds; it is not a comparison
+      if (text == "=" && !let_binding && depth > 0 && !parens.empty() && parens.back() != "{") {
         // `=` is never valid inside ( ) or [ ]: it is a comparison written with one `=`.
         // Report it and read it as `==`, so the rest of the file is checked as meant.
         diagnostics.report(DiagCode::S1001, at, "`=` assigns; to compare two values write `==`")
@@ -90,6 +95,7 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
       }
       if (text == "(" || text == "[" || text == "{") {
         parens.push_back(text);
+        lets.push_back(0);
         if (++depth == kMaxBracketDepth + 1 && !too_deep) {
           too_deep = true;
           diagnostics.report(DiagCode::S1001, at,
@@ -100,6 +106,7 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
       } else if (text == ")" || text == "]" || text == "}") {
         depth = std::max(0, depth - 1);
         if (!parens.empty()) parens.pop_back();
+        if (!lets.empty()) lets.pop_back();
       }
     }
   }

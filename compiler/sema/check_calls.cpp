@@ -422,6 +422,18 @@ const Type* Checker::check_call(const ast::Expr& expr, Env& env, const Type* exp
     // A fixture takes the type its use expects; with no expectation it is raw json.
     return expected ? unwrap(expected) : types_.json();
   }
+  if (name == "fixture" && lookup(env.file, env.module, name) == nullptr) {
+    for (const auto& a : expr.args) check(*a.value, env);
+    if (expr.args.size() != 1)
+      diagnostics_.report(DiagCode::S3006, expr.span,
+                          "`fixture` takes 1 argument(s), " + std::to_string(expr.args.size()) + " given")
+          .label(expr.span, "here");
+    else
+      diagnostics_.report(DiagCode::S3016, expr.args[0].value->span, "a fixture path must be a string literal")
+          .label(expr.args[0].value->span, "not a literal")
+          .help("fixtures are read when the spec is checked, e.g. `fixture(\"fixtures/patient.json\")`");
+    return types_.error();
+  }
   Symbol* symbol = lookup(env.file, env.module, name);
   if (symbol != nullptr && symbol->kind == SymbolKind::Broken) {
     for (const auto& a : expr.args) check(*a.value, env);

@@ -253,7 +253,10 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
                    expr.name.text + ")`");
     return types_.error();
   }
-  return field_type(base, expr.name, expr.span);
+  // A field path proved non-null by a condition (`p.x != null and …`) reads as its plain type, as a name does.
+  const Type* result = field_type(base, expr.name, expr.span);
+  if (result->kind == TypeKind::Optional && known_non_null(env, expr)) return result->inner;
+  return result;
 }
 
 const Type* Checker::require_value(const Type* t, const ast::Expr& expr, const std::string& what) {
