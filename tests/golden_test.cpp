@@ -76,6 +76,9 @@ std::string actual_output(const GoldenCase& c) {
   return result;
 }
 
+// Failures name the case, not the bytes of the struct.
+void PrintTo(const GoldenCase& c, std::ostream* out) { *out << c.name; }
+
 class Golden : public testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, DiagnosticsMatch) {

@@ -25,10 +25,10 @@ std::string describe_token(const antlr4::Token* token) {
   std::string text = token->getText();
   switch (token->getType()) {
     case P::IDENT:
-    case P::BACKTICK_IDENT: return "the name `" + text + "`";
-    case P::STRING: return "the string " + text;
+    case P::BACKTICK_IDENT: return "name `" + text + "`";
+    case P::STRING: return "string " + text;
     case P::INT:
-    case P::DECIMAL: return "the number " + text;
+    case P::DECIMAL: return "number " + text;
     default: break;
   }
   return "'" + text + "'";
@@ -153,6 +153,12 @@ antlr4::Token* SyntaxErrorStrategy::recoverInline(antlr4::Parser* parser) {
 void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, const std::string& message,
                                  const antlr4::misc::IntervalSet& expected) {
   beginErrorCondition(parser);
+  // An invalid character was already reported (S1002) and dropped; the parse error that it
+  // leaves right after it is the same mistake.
+  if (auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser->getTokenStream()); stream && at != nullptr &&
+                                                                                          at->getTokenIndex() != INVALID_INDEX)
+    for (antlr4::Token* hidden : stream->getHiddenTokensToLeft(at->getTokenIndex()))
+      if (hidden->getType() == P::UNKNOWN_CHAR) return;
   // One error per declaration: later ones in the same declaration are almost always echoes.
   for (antlr4::ParserRuleContext* ctx = parser->getContext(); ctx != nullptr;
        ctx = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent)) {
@@ -176,7 +182,11 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, cons
   builder.label(span, "expected " + describe_expected(expected, parser->getVocabulary()) + " here");
   const size_t assign = literal_token(parser->getVocabulary(), "'='");
   const size_t equals = literal_token(parser->getVocabulary(), "'=='");
-  if (at != nullptr && at->getType() == assign && expected.contains(equals))
+  bool in_expression = false;
+  for (antlr4::tree::ParseTree* ctx = parser->getContext(); ctx != nullptr; ctx = ctx->parent)
+    if (dynamic_cast<P::ExprContext*>(ctx) != nullptr || dynamic_cast<P::ConditionContext*>(ctx) != nullptr)
+      in_expression = true;
+  if (at != nullptr && at->getType() == assign && (expected.contains(equals) || in_expression))
     builder.help("to compare two values write `==`");
 }
 

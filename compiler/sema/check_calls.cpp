@@ -34,8 +34,18 @@ const Type* Checker::check_lambda(const ast::Expr& lambda, const std::vector<con
     return types_.error();
   }
   std::size_t mark = env.locals.size();
-  for (std::size_t i = 0; i < params.size(); ++i)
-    env.locals.push_back({lambda.params[i].text, params[i], lambda.params[i].span, false, false});
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const ast::Name& param = lambda.params[i];
+    for (const Local& other : env.locals)
+      if (other.name == param.text && param.text != "_") {
+        diagnostics_.report(DiagCode::S2014, param.span, "lambda parameter `" + param.text + "` shadows an earlier binding")
+            .label(param.span, "new binding")
+            .label(other.span, "earlier binding")
+            .help("give the lambda parameter another name, e.g. `x`");
+        break;
+      }
+    env.locals.push_back({param.text, params[i], param.span, false, false});
+  }
   const Type* body = check(*lambda.body, env, expected_result);
   pop_locals(env, mark);
   result_.expr_types[&lambda] = body;

@@ -103,7 +103,7 @@ void Checker::check_const(Symbol& symbol) {
   const Type* value = check(*decl->value, env, declared);
   if (symbol.state == Symbol::State::Resolved) return;  // a cycle was found and reported
   if (declared != nullptr) expect_assignable(value, declared, *decl->value, "constant `" + symbol.name + "`");
-  if (!is_constant(*decl->value, env))
+  if (!is_error(value) && !is_constant(*decl->value, env))
     diagnostics_.report(DiagCode::S3016, decl->value->span, "the value of constant `" + symbol.name + "` is not constant")
         .label(decl->value->span, "computed from something that is not a constant")
         .help("constants are built from literals, other constants and operators; use a `fn` for the rest");
@@ -280,11 +280,11 @@ void Checker::check_test(Symbol& symbol) {
   for (const auto& stmt : decl->body) {
     if (stmt.kind == ast::TestStmtKind::Let) {
       check_let(env, stmt.let);
-      env.locals.back().warn_unused = false;
       continue;
     }
     require_bool(*stmt.expect, env, "`expect`");
   }
+  pop_locals(env, 0);
 }
 
 }  // namespace suture::sema

@@ -1,6 +1,7 @@
 // check_expr.cpp — types of expressions: names, fields, operators, literals, collections,
 // records, if and match. Optional values must be guarded and fallible ones handled here.
 #include <algorithm>
+#include <functional>
 
 #include "compiler/sema/checker.h"
 #include "compiler/sema/suggest.h"
@@ -293,6 +294,12 @@ bool Checker::expect_assignable(const Type* actual, const Type* expected, const 
     require_value(actual, expr, what);
     return false;
   }
+  if (actual->kind == TypeKind::Null) {
+    diagnostics_.report(DiagCode::S3001, expr.span, what + " needs " + with_article(expected) + ", but `null` is given")
+        .label(expr.span, "null")
+        .help("give a value, or make the field optional (`" + display(expected) + "?`)");
+    return false;
+  }
   auto builder = diagnostics_.report(DiagCode::S3001, expr.span,
                                      "mismatched types: " + what + " expects " + display(expected) + ", found " +
                                          display(actual));
@@ -523,15 +530,29 @@ const Type* Checker::check_arithmetic(const ast::Expr& expr, Env& env) {
   // `/` and `%`: a constant non-zero divisor is total; any other divisor makes the result fallible.
   if (!(is_numeric(a) && is_numeric(b)) || (op == BinaryOp::Mod && (kind(a) != TypeKind::Int || kind(b) != TypeKind::Int)))
     return bad();
+  // The divisor's value when it is a number literal, or a constant (through other constants)
+  // whose value is one; `-` in front does not change whether it is zero.
+  std::function<const ast::Literal*(const ast::Expr&, int)> constant_number = [&](const ast::Expr& e, int depth)
+      -> const ast::Literal* {
+    if (depth > 16) return nullptr;
+    if (is_literal(e, ast::LiteralKind::Int) || is_literal(e, ast::LiteralKind::Decimal)) return &e.literal;
+    if (e.kind == ExprKind::Unary && e.unary_op == ast::UnaryOp::Negate) return constant_number(*e.lhs, depth + 1);
+    if (e.kind != ExprKind::Name) return nullptr;
+    for (const Local& local : env.locals)
+      if (local.name == e.name.text) return nullptr;
+    Symbol* symbol = lookup(env.file, env.module, e.name.text, false);
+    if (symbol == nullptr || symbol->kind != SymbolKind::Const || symbol->decl == nullptr) return nullptr;
+    return constant_number(*static_cast<const ast::ConstDecl*>(symbol->decl)->value, depth + 1);
+  };
   const ast::Expr& divisor = *expr.rhs;
-  bool literal = is_literal(divisor, ast::LiteralKind::Int) || is_literal(divisor, ast::LiteralKind::Decimal);
-  if (literal && divisor.literal.text.find_first_not_of("0.") == std::string::npos) {
+  const ast::Literal* known = constant_number(divisor, 0);
+  if (known != nullptr && known->text.find_first_not_of("0.") == std::string::npos) {
     diagnostics_.report(DiagCode::S3026, divisor.span, "division by zero")
-        .label(divisor.span, "this divisor is zero");
+        .label(divisor.span, known == &divisor.literal ? "this divisor is zero" : "this constant is zero");
     return types_.error();
   }
   const Type* result = op == BinaryOp::Mod ? types_.integer() : types_.decimal();
-  return literal ? result : types_.fallible(result);
+  return known != nullptr ? result : types_.fallible(result);
 }
 
 const Type* Checker::check_collection(const ast::Expr& expr, Env& env, const Type* expected) {
@@ -723,9 +744,12 @@ const Type* Checker::check_match(const ast::Expr& expr, Env& env, const Type* ex
       std::string list;
       for (std::size_t i = 0; i < missing.size() && i < 6; ++i) list += (i ? ", " : "") + missing[i];
       if (missing.size() > 6) list += ", …";
-      diagnostics_.report(DiagCode::S3013, expr.span, "this `match` does not cover every case: " + list)
+      bool only_default = missing.size() == 1 && missing[0] == "_";
+      diagnostics_.report(DiagCode::S3013, expr.span,
+                          only_default ? "this `match` has no `_` arm, so some values match no arm"
+                                       : "this `match` does not cover every case: " + list)
           .label(expr.span, "not exhaustive")
-          .help("add arms for the missing cases, or a default arm `_ => …`");
+          .help(only_default ? "add a default arm `_ => …`" : "add arms for the missing cases, or a default arm `_ => …`");
     }
   }
   return result ? result : types_.error();

@@ -282,11 +282,11 @@ void Checker::check_route(Symbol& symbol) {
                               "a route maps with a one-parameter mapping; `" + mapping->name + "` takes " +
                                   std::to_string(m->params.size()))
               .label(clause.target.span, "wrong mapping");
-        } else {
+        } else if (on_clause != nullptr) {
           const Type* input = resolve_type(*m->params[0].type, mapping->file, mapping->module);
           if (!assignable(message, input))
             diagnostics_.report(DiagCode::S3023, clause.target.span,
-                                "mapping `" + mapping->name + "` takes a " + display(input) + " but this route receives " +
+                                "mapping `" + mapping->name + "` takes " + display(input) + " but this route receives " +
                                     display(message))
                 .label(clause.target.span, "expects " + display(input))
                 .label(on_clause ? on_clause->message_type->span : decl->name.span, "the route receives " + display(message));

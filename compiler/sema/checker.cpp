@@ -78,6 +78,7 @@ CheckResult Checker::run() {
   for (Symbol& symbol : symbols_)
     if (!symbol.module->from_stdlib || symbol.module == prelude_) check_decl(symbol);
   check_recursion();
+  check_uninhabited_records();
   for (auto& [file, bindings] : imports_) {
     const ModuleInfo* owner = nullptr;
     for (ModuleInfo* module : program_.modules())

@@ -141,6 +141,7 @@ class Checker {
   // ─── totality.cpp ───
   void add_edge(Symbol* from, Symbol* to, Span at);
   void check_recursion();
+  void check_uninhabited_records();
 
   Program& program_;
   DiagnosticSink& diagnostics_;

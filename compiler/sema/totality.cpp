@@ -2,6 +2,7 @@
 // policies must form no cycle, so every rule terminates on every input.
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "compiler/sema/checker.h"
 
@@ -10,6 +11,35 @@ namespace suture::sema {
 void Checker::add_edge(Symbol* from, Symbol* to, Span at) {
   if (from == nullptr || to == nullptr) return;
   calls_[from].push_back({to, at});
+}
+
+void Checker::check_uninhabited_records() {
+  // A record whose required fields lead back to itself has no finite value: nothing can
+  // ever build one. Optional and repeated fields end such chains (they may be empty).
+  for (Symbol& symbol : symbols_) {
+    if (symbol.kind != SymbolKind::Record || symbol.module->from_stdlib || symbol.type == nullptr) continue;
+    const RecordInfo* start = symbol.type->record;
+    std::vector<std::string> path;
+    std::set<const RecordInfo*> seen;
+    std::function<bool(const RecordInfo*)> leads_back = [&](const RecordInfo* at) {
+      for (const FieldInfo& f : at->fields) {
+        if (f.readonly || f.type->kind != TypeKind::Record) continue;
+        path.push_back(f.name);
+        if (f.type->record == start) return true;
+        if (seen.insert(f.type->record).second && leads_back(f.type->record)) return true;
+        path.pop_back();
+      }
+      return false;
+    };
+    if (!leads_back(start)) continue;
+    std::string chain;
+    for (const auto& p : path) chain += (chain.empty() ? "" : ".") + p;
+    diagnostics_.report(DiagCode::S4006, symbol.decl->name.span,
+                        "record `" + symbol.name + "` can never be built: it requires another " + symbol.name +
+                            " through `" + chain + "`")
+        .label(symbol.decl->name.span, "no finite value has this type")
+        .help("make one field on the way optional (`" + symbol.name + "?`) or a list");
+  }
 }
 
 void Checker::check_recursion() {

@@ -136,6 +136,12 @@ std::string display(const Type* t) {
   return "?";
 }
 
+std::string with_article(const Type* t) {
+  std::string name = display(t);
+  bool vowel = !name.empty() && std::string("aeiouAEIOU").find(name[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
 const Type* unwrap(const Type* t) {
   while (t->kind == TypeKind::Optional || t->kind == TypeKind::Fallible) t = t->inner;
   return t;

@@ -100,6 +100,7 @@ class TypeTable {
 };
 
 std::string display(const Type* t);  // "list<HumanName>?", "string!"
+std::string with_article(const Type* t);  // "an int", "a list<string>"
 
 inline bool is_error(const Type* t) { return t == nullptr || t->kind == TypeKind::Error; }
 inline bool is_optional(const Type* t) { return t->kind == TypeKind::Optional || t->kind == TypeKind::Null; }
