@@ -298,6 +298,7 @@ void Checker::check_args(const std::vector<ast::Param>& params, const std::vecto
       auto it = std::find_if(params.begin(), params.end(), [&](const ast::Param& p) { return p.name.text == arg.name->text; });
       if (it == params.end()) {
         std::vector<std::string> names;
+        names.reserve(params.size());
         for (const auto& p : params) names.push_back(p.name.text);
         auto builder = diagnostics_.report(DiagCode::S3007, arg.name->span, "no parameter named `" + arg.name->text + "`");
         builder.label(arg.name->span, "unknown parameter");

@@ -423,8 +423,7 @@ const Type* Checker::check_in(const ast::Expr& expr, Env& env) {
   if (is_error(container)) return check(*expr.lhs, env), types_.boolean();
   container = require_value(container, *expr.rhs, "`in`");
   const Type* element = nullptr;
-  if (is_collection(container)) element = container->inner;
-  else if (container->kind == TypeKind::Map) element = container->inner;
+  if (is_collection(container) || container->kind == TypeKind::Map) element = container->inner;  // map: its keys
   else if (container->kind == TypeKind::String) element = types_.string();
   if (element == nullptr) {
     check(*expr.lhs, env);
@@ -708,7 +707,6 @@ const Type* Checker::check_match(const ast::Expr& expr, Env& env, const Type* ex
       }
       if (pattern->kind == ExprKind::Literal) covered.insert(pattern->literal.text);
       else if (pattern->kind == ExprKind::Member) covered.insert(pattern->name.text);
-      else if (p->kind == TypeKind::Bool && pattern->kind == ExprKind::Literal) covered.insert(pattern->literal.text);
     }
     if (arm.wildcard) wildcard = true;
     if (subject_path && null_covered && is_optional(subject)) env.non_null.push_back(*subject_path);
