@@ -13,6 +13,7 @@
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/check_run.h"
 #include "compiler/parse/parser.h"
+#include "compiler/schema/importers.h"
 
 namespace {
 
@@ -24,6 +25,12 @@ commands:
   check PATH...        type-check specs (files, or folders searched for *.sut)
   parse FILE           print the syntax tree of one file (for debugging specs)
   explain CODE         describe a diagnostic code, e.g. `suture explain S3002`
+  schema import fhir PATH... -o DIR
+                       generate Suture modules from FHIR StructureDefinitions, ValueSets and
+                       CodeSystems (files, folders or Bundles), e.g. your own profiles
+  schema import odoo FIELDS_GET.json -o DIR
+                       generate Suture modules from Odoo's fields_get output (your instance's
+                       models with their custom x_ fields)
   version              print the version
 
 check options:
@@ -130,6 +137,29 @@ int run_parse(const std::vector<std::string>& args) {
   return diagnostics.has_errors() ? 1 : 0;
 }
 
+int run_schema(const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[0] != "import" || (args[1] != "fhir" && args[1] != "odoo"))
+    return usage_error("usage: suture schema import fhir|odoo INPUT... -o DIR");
+  std::vector<std::filesystem::path> inputs;
+  std::optional<std::filesystem::path> out;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "-o" || args[i] == "--out") {
+      if (i + 1 >= args.size()) return usage_error("-o needs a folder");
+      out = args[++i];
+    } else {
+      inputs.emplace_back(args[i]);
+    }
+  }
+  if (!out) return usage_error("schema import needs -o DIR");
+  if (inputs.empty()) return usage_error("schema import needs at least one input");
+  if (args[1] == "odoo" && inputs.size() != 1) return usage_error("schema import odoo takes one fields_get JSON file");
+  auto report = args[1] == "fhir" ? suture::schema::import_fhir(inputs, *out) : suture::schema::import_odoo(inputs[0], *out);
+  for (const auto& error : report.errors) std::cerr << "suture: " << error << "\n";
+  std::cerr << "wrote " << report.written.size() << " file(s) to " << out->string() << "\n";
+  if (report.errors.empty()) return 0;
+  return report.written.empty() ? 2 : 1;
+}
+
 int run_explain(const std::vector<std::string>& args) {
   if (args.size() != 1) return usage_error("explain takes one code, e.g. S3002");
   auto code = suture::code_from_name(args[0]);
@@ -155,6 +185,7 @@ int main(int argc, char** argv) {
   if (command == "check") return run_check(args);
   if (command == "parse") return run_parse(args);
   if (command == "explain") return run_explain(args);
+  if (command == "schema") return run_schema(args);
   if (command == "version" || command == "--version") {
     std::cout << "suture " << kVersion << "\n";
     return 0;

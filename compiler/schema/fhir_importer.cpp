@@ -88,6 +88,21 @@ ImportReport import_fhir(const std::vector<std::filesystem::path>& inputs, const
     complex_types.insert(type);
     (sd->kind == "resource" ? resources : datatypes).push_back({sd, snapshot, type, {}});
   }
+  // Names are handed out base definitions first, so that adding a profile to the inputs never
+  // renames a base record or enum: base nested records, base enums, then profile roots,
+  // profile nested records and enums only profiles need.
+  std::map<std::string, const Emitted*> by_url;
+  std::set<std::string> base_value_sets;
+  for (std::vector<Emitted>* group : {&datatypes, &resources}) {
+    for (Emitted& e : *group) {
+      e.plan = plan_records(*e.snapshot, e.name, names);
+      by_url[e.sd->url] = &e;
+      collect_required_code_bindings(*e.snapshot, base_value_sets);
+    }
+  }
+  EnumCatalog enums;
+  enums.add(definitions, base_value_sets, names);
+
   std::vector<Emitted> constrained;
   std::sort(profiles.begin(), profiles.end(), [](const auto* a, const auto* b) {
     return std::pair(pascal_case(a->name), a->url) < std::pair(pascal_case(b->name), b->url);
@@ -97,18 +112,10 @@ ImportReport import_fhir(const std::vector<std::filesystem::path>& inputs, const
     if (!snapshot) continue;
     std::string name = pascal_case(sd->name);
     if (name.empty()) name = "Profile";
-    if (!names.try_take(name)) name = names.take(name + "Profile");
+    if (!names.try_take(name)) name = names.take(name.append("Profile"));
     constrained.push_back({sd, snapshot, name, {}});
   }
-
-  // Nested record names, in file order, then enum names: records keep theirs on a clash.
-  std::map<std::string, const Emitted*> by_url;
-  for (std::vector<Emitted>* group : {&datatypes, &resources}) {
-    for (Emitted& e : *group) {
-      e.plan = plan_records(*e.snapshot, e.name, names);
-      by_url[e.sd->url] = &e;
-    }
-  }
+  std::set<std::string> profile_value_sets;
   for (Emitted& e : constrained) {
     const StructureDefinition* base = base_specialization(definitions, *e.sd);
     const auto it = base ? by_url.find(base->url) : by_url.end();
@@ -117,17 +124,15 @@ ImportReport import_fhir(const std::vector<std::filesystem::path>& inputs, const
     } else {
       e.plan = plan_records(*e.snapshot, e.name, names);
     }
+    collect_required_code_bindings(*e.snapshot, profile_value_sets);
   }
-  std::set<std::string> bound_value_sets;
-  for (const std::vector<Emitted>* group : {&datatypes, &resources, &constrained}) {
-    for (const Emitted& e : *group) collect_required_code_bindings(*e.snapshot, bound_value_sets);
-  }
-  const EnumCatalog enums(definitions, bound_value_sets, names);
+  enums.add(definitions, profile_value_sets, names);
   const RecordGenerator generator(complex_types, enums, report.errors);
 
   GeneratedModule module{kBanner, kModule, {}};
   std::set<std::string> file_names;
-  const auto add_file = [&](std::string stem, std::vector<const Emitted*> members, std::vector<std::string> comment) {
+  const auto add_file = [&](const std::string& stem, const std::vector<const Emitted*>& members,
+                            std::vector<std::string> comment) {
     std::string file_name = stem + ".sut";
     for (int n = 2; !file_names.insert(file_name).second; ++n) {
       file_name = stem + "_" + std::to_string(n) + ".sut";
@@ -145,10 +150,11 @@ ImportReport import_fhir(const std::vector<std::filesystem::path>& inputs, const
 
   if (!datatypes.empty()) {
     std::vector<const Emitted*> members;
+    members.reserve(datatypes.size());
     for (const Emitted& e : datatypes) members.push_back(&e);
     std::vector<std::string> comment{"FHIR R4 complex data types.", ""};
     comment.insert(comment.end(), kConventions.begin(), kConventions.end());
-    add_file("datatypes", std::move(members), std::move(comment));
+    add_file("datatypes", members, std::move(comment));
   }
   for (const Emitted& e : resources) {
     add_file(snake_case(e.name), {&e}, {"FHIR R4 resource " + e.sd->type + "."});

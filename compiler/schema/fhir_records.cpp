@@ -45,7 +45,9 @@ std::string fhir_code(const TypeRef& type) {
   const std::string system = type.code.substr(kSystemTypePrefix.size());
   if (system == "DateTime") return "dateTime";
   std::string lowered = system;
-  if (!lowered.empty()) lowered[0] = static_cast<char>(lowered[0] - 'A' + 'a');
+  if (!lowered.empty() && lowered[0] >= 'A' && lowered[0] <= 'Z') {
+    lowered[0] = static_cast<char>(lowered[0] - 'A' + 'a');
+  }
   return lowered;  // String → string, Boolean → boolean, Integer → integer, …
 }
 

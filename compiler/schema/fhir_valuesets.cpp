@@ -95,11 +95,12 @@ Expansion expand_value_set(const Definitions& definitions, const std::string& ur
   return Expander(definitions).expand(url);
 }
 
-EnumCatalog::EnumCatalog(const Definitions& definitions, const std::set<std::string>& value_set_urls,
-                         NameTable& names) {
+void EnumCatalog::add(const Definitions& definitions, const std::set<std::string>& value_set_urls, NameTable& names) {
   std::map<std::string, std::string> preferred;  // url → preferred name
   std::map<std::string, int> uses;               // preferred name → how many want it
+  std::vector<std::string> added;
   for (const std::string& url : value_set_urls) {
+    if (enums_.contains(url) || failures_.contains(url)) continue;
     Expansion expansion = expand_value_set(definitions, url);
     if (!expansion.failure.empty()) {
       failures_[url] = expansion.failure;
@@ -111,13 +112,14 @@ EnumCatalog::EnumCatalog(const Definitions& definitions, const std::set<std::str
     preferred[url] = name;
     ++uses[name];
     enums_[url] = Generated{{}, std::move(expansion)};
+    added.push_back(url);
   }
   // Value sets sharing a name (two are called "Medication Status Codes") are named after their
   // URLs instead, so neither gets an arbitrary numeric suffix.
-  for (auto& [url, generated] : enums_) {
+  for (const std::string& url : added) {
     std::string name = preferred[url];
     if (uses[name] > 1) name = pascal_case(url_tail(url));
-    generated.name = names.take(name);
+    enums_[url].name = names.take(name);
   }
 }
 
@@ -155,7 +157,7 @@ std::vector<EnumDecl> EnumCatalog::declarations() const {
 
 std::vector<std::string> EnumCatalog::fallbacks() const {
   std::vector<std::string> lines;
-  for (const auto& [url, reason] : failures_) lines.push_back(url + ": " + reason);
+  for (const auto& [url, reason] : failures_) lines.push_back(url + ": " += reason);
   return lines;
 }
 

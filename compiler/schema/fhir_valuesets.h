@@ -30,9 +30,9 @@ Expansion expand_value_set(const Definitions& definitions, const std::string& ur
 
 class EnumCatalog {
  public:
-  // Expands every url (in sorted order) and names the enums; names come from `names`, in
-  // which record names must already be taken so that records keep theirs.
-  EnumCatalog(const Definitions& definitions, const std::set<std::string>& value_set_urls, NameTable& names);
+  // Expands every url not seen before (in sorted order) and names the enums; names come from
+  // `names`, in which record names must already be taken so that records keep theirs.
+  void add(const Definitions& definitions, const std::set<std::string>& value_set_urls, NameTable& names);
 
   // The enum generated for a value set, or nullptr when it fell back to string.
   const std::string* enum_for(const std::string& value_set_url) const;

@@ -62,7 +62,8 @@ void write_module(const GeneratedModule& module, const fs::path& out_dir, Import
   std::vector<fs::path> stale;
   for (fs::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& path = it->path();
-    if (path.extension() != ".sut" || !it->is_regular_file()) continue;
+    std::error_code type_ec;
+    if (path.extension() != ".sut" || !it->is_regular_file(type_ec)) continue;
     if (names.contains(path.filename().string())) continue;
     if (first_line_is(path, module.banner)) stale.push_back(path);
   }

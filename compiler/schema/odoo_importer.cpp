@@ -145,7 +145,10 @@ class OdooImporter {
     FieldDecl decl;
     decl.name = name;
     decl.readonly = json_bool(field, "readonly", false);
-    const bool required = json_bool(field, "required", false);
+    // A required field that is not stored is computed by the server with an inverse and a
+    // default (company-dependent properties such as property_account_payable_id): a create
+    // need not give it, so it is optional here.
+    const bool required = json_bool(field, "required", false) && json_bool(field, "store", true);
     const std::string label = json_string(field, "string");
     const std::string help = json_string(field, "help");
     if (!help.empty()) decl.doc.push_back(help);
@@ -233,7 +236,7 @@ ImportReport import_odoo(const std::filesystem::path& fields_get_json, const std
   json models = json::object();
   for (const auto& [model, fields] : document->items()) {
     if (!fields.is_object()) {
-      report.errors.push_back(where + ": " + model + ": expected an object of fields; skipped");
+      report.errors.push_back(where + ": " += model + ": expected an object of fields; skipped");
       continue;
     }
     models[model] = fields;

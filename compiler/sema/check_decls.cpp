@@ -226,6 +226,7 @@ void Checker::check_mapping_body(const std::vector<ast::MappingStmtPtr>& body, E
     const Type* target = output;
     std::string path;
     bool ok = !is_error(output);
+    bool refused_readonly = false;
     for (std::size_t i = 0; ok && i < stmt->target.size(); ++i) {
       const ast::Name& part = stmt->target[i];
       const Type* record = unwrap(target);
@@ -242,6 +243,7 @@ void Checker::check_mapping_body(const std::vector<ast::MappingStmtPtr>& body, E
         break;
       }
       if (field->readonly) {
+        refused_readonly = true;
         diagnostics_.report(DiagCode::S3012, part.span,
                             "`" + part.text + "` of " + record->record->name + " is readonly and cannot be written")
             .label(part.span, "readonly field")
@@ -251,11 +253,11 @@ void Checker::check_mapping_body(const std::vector<ast::MappingStmtPtr>& body, E
       path += (path.empty() ? "" : ".") + part.text;
       target = field->type;
     }
-    if (!ok) {
+    if (!ok || refused_readonly) {  // the value is still checked, but not against a refused target
       check(*stmt->value, env);
-      continue;
+      if (!ok) continue;
     }
-    const Type* value = check(*stmt->value, env, target);
+    const Type* value = refused_readonly ? types_.error() : check(*stmt->value, env, target);
     expect_assignable(value, target, *stmt->value, "field `" + path + "`");
     auto [it, fresh] = assigned.emplace(path, stmt->target.front().span);
     if (!fresh)

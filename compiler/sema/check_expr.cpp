@@ -181,7 +181,13 @@ const Type* Checker::field_type(const Type* base, const ast::Name& field, Span w
                                      fields ? "no field `" + field.text + "` on type " + owner
                                             : "a value of type " + owner + " has no fields");
   builder.label(field.span, fields ? "unknown field" : "no field `" + field.text + "`");
-  if (auto near = closest(field.text, names)) builder.help("did you mean `" + *near + "`?");
+  const bool odoo_model = base->kind == TypeKind::Record && base->record->decl != nullptr &&
+                          std::any_of(base->record->decl->annotations.begin(), base->record->decl->annotations.end(),
+                                      [](const ast::Annotation& a) { return a.name.text == "model"; });
+  if (odoo_model && field.text.rfind("x_", 0) == 0)
+    builder.help("`" + field.text + "` is a custom field of your Odoo instance: generate your models with "
+                 "`suture schema import odoo fields_get.json -o DIR` and import that module instead");
+  else if (auto near = closest(field.text, names)) builder.help("did you mean `" + *near + "`?");
   else if (base->kind == TypeKind::Id)
     builder.note("an " + owner + " is a record id (an integer); read the record to see its fields");
   return types_.error();

@@ -53,7 +53,8 @@ const char* const kKnownAnnotations[] = {
     "code_system", "fixed", "doc",  "deprecated", "key",     "version",   "description", "profile", "since",
     "json",     "pattern", "segment", "component", "hl7_type", "max_length", "example", "message", "field",
     "repeat",   "short",  "system", "display", "base",    "kind",      "relation",  "definition", "comment",
-    "abstract", "derivation", "strict", "path", "type", "value_set", "hl7_table", "position", "required"};
+    "abstract", "derivation", "strict", "path", "type", "value_set", "hl7_table", "position", "required",
+    "datatype", "targets", "min", "max", "not_stored", "stub"};
 
 }  // namespace
 
