@@ -96,6 +96,15 @@ CheckResult Checker::run() {
   return std::move(result_);
 }
 
+std::vector<const Type*> Checker::declared_types(const std::string& module) const {
+  std::vector<const Type*> out;
+  for (const Symbol& symbol : symbols_)
+    if (symbol.module != nullptr && symbol.module->name == module && symbol.type != nullptr &&
+        (symbol.kind == SymbolKind::Record || symbol.kind == SymbolKind::Enum))
+      out.push_back(symbol.type);
+  return out;
+}
+
 void Checker::collect_module(ModuleInfo* module) {
   collected_.insert(module);
   auto& table = module_symbols_[module];

@@ -61,6 +61,9 @@ class Checker {
  public:
   Checker(Program& program, DiagnosticSink& diagnostics);
   CheckResult run();
+  // After run(): the records and enums a module declares, in declaration order. The types
+  // stay valid as long as the Checker lives.
+  std::vector<const Type*> declared_types(const std::string& module) const;
 
   // ─── checker.cpp: modules, imports, declarations' types ───
  private:
