@@ -48,6 +48,7 @@ struct Local {
 
 // Everything an expression can see: locals, narrowed paths, the file's imports.
 struct Env {
+  Env(const ast::File* f, ModuleInfo* m, Symbol* o) : file(f), module(m), owner(o) {}
   const ast::File* file = nullptr;
   ModuleInfo* module = nullptr;
   Symbol* owner = nullptr;  // the declaration being checked (for the call graph)

@@ -15,8 +15,18 @@ bool EnumInfo::has(const std::string& member) const {
   return false;
 }
 
+namespace {
+// A type of this kind around `inner` (designated members only: the rest keep their defaults).
+Type shape(TypeKind kind, const Type* inner = nullptr) {
+  Type t;
+  t.kind = kind;
+  t.inner = inner;
+  return t;
+}
+}  // namespace
+
 TypeTable::TypeTable() {
-  auto scalar_type = [&](TypeKind k) { return make(Type{k}); };
+  auto scalar_type = [&](TypeKind k) { return make(shape(k)); };
   error_ = scalar_type(TypeKind::Error);
   never_ = scalar_type(TypeKind::Never);
   null_ = scalar_type(TypeKind::Null);
@@ -70,34 +80,34 @@ const Type* TypeTable::optional(const Type* t) {
       t->kind == TypeKind::Json)
     return t;
   if (t->kind == TypeKind::Fallible) return fallible(optional(t->inner));
-  return make(Type{TypeKind::Optional, t});
+  return make(shape(TypeKind::Optional, t));
 }
 
 const Type* TypeTable::fallible(const Type* t) {
   if (is_error(t) || t->kind == TypeKind::Fallible || t->kind == TypeKind::Never) return t;
-  return make(Type{TypeKind::Fallible, t});
+  return make(shape(TypeKind::Fallible, t));
 }
 
-const Type* TypeTable::list(const Type* t) { return make(Type{TypeKind::List, t}); }
-const Type* TypeTable::set(const Type* t) { return make(Type{TypeKind::Set, t}); }
+const Type* TypeTable::list(const Type* t) { return make(shape(TypeKind::List, t)); }
+const Type* TypeTable::set(const Type* t) { return make(shape(TypeKind::Set, t)); }
 const Type* TypeTable::map(const Type* k, const Type* v) {
-  Type t{TypeKind::Map, k};
+  Type t = shape(TypeKind::Map, k);
   t.value = v;
   return make(std::move(t));
 }
-const Type* TypeTable::id(const Type* model) { return make(Type{TypeKind::Id, model}); }
+const Type* TypeTable::id(const Type* model) { return make(shape(TypeKind::Id, model)); }
 const Type* TypeTable::record(const RecordInfo* info) {
-  Type t{TypeKind::Record};
+  Type t = shape(TypeKind::Record);
   t.record = info;
   return make(std::move(t));
 }
 const Type* TypeTable::enumeration(const EnumInfo* info) {
-  Type t{TypeKind::Enum};
+  Type t = shape(TypeKind::Enum);
   t.enumeration = info;
   return make(std::move(t));
 }
 const Type* TypeTable::anon_record(std::vector<FieldInfo> fields) {
-  Type t{TypeKind::AnonRecord};
+  Type t = shape(TypeKind::AnonRecord);
   t.fields = std::move(fields);
   return make(std::move(t));
 }
