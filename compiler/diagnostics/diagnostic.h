@@ -65,6 +65,10 @@ class DiagnosticSink {
   bool has_errors() const { return error_count() > 0; }
   // Diagnostics raised from here on are counted for the caller (used to skip dependent work).
   std::size_t size() const { return diagnostics_.size(); }
+  // Drops every diagnostic after the first `count` (used to cap cascades of syntax errors).
+  void keep_first(std::size_t count) {
+    if (diagnostics_.size() > count) diagnostics_.resize(count);
+  }
   // Remove a code from the output (e.g. `--allow S2012`); errors cannot be silenced.
   void allow(DiagCode code) { allowed_.push_back(code); }
 

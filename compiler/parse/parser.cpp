@@ -82,7 +82,16 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
       if (text == "let" && !lets.empty()) ++lets.back();
       bool let_binding = text == "=" && !lets.empty() && lets.back() > 0;
       if (let_binding) --lets.back();  // `(let x = …)` binds; it is not a comparison
-      if (text == "=" && !let_binding && depth > 0 && !parens.empty() && parens.back() != "{") {
+      // A declaration's own `=` (after `-> T`, `: T`, `fn`, `const`) is not a comparison, even
+      // inside brackets left open by a broken line: look back a few tokens for those.
+      bool declares = false;
+      if (text == "=")
+        for (std::size_t back = 1; back <= 6 && back <= token->getTokenIndex(); ++back) {
+          std::string before = tokens.get(token->getTokenIndex() - back)->getText();
+          if (before == "->" || before == "fn" || before == "const" || before == "type" || before == "let") declares = true;
+          if (declares || before == "(" || before == "[" || before == "," || before == "=>") break;
+        }
+      if (text == "=" && !let_binding && !declares && depth > 0 && !parens.empty() && parens.back() != "{") {
         // `=` is never valid inside ( ) or [ ]: it is a comparison written with one `=`.
         // Report it and read it as `==`, so the rest of the file is checked as meant.
         diagnostics.report(DiagCode::S1001, at, "`=` assigns; to compare two values write `==`")
@@ -114,7 +123,26 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
 
 }  // namespace
 
+std::unique_ptr<ast::File> parse_file_uncapped(const SourceFile& file, DiagnosticSink& diagnostics);
+
+// More syntax errors than this in one file are almost always echoes of the first ones.
+constexpr std::size_t kMaxSyntaxErrorsPerFile = 25;
+
 std::unique_ptr<ast::File> parse_file(const SourceFile& file, DiagnosticSink& diagnostics) {
+  const std::size_t first = diagnostics.size();
+  auto tree = parse_file_uncapped(file, diagnostics);
+  if (diagnostics.size() - first > kMaxSyntaxErrorsPerFile) {
+    diagnostics.keep_first(first + kMaxSyntaxErrorsPerFile);
+    diagnostics
+        .report(DiagCode::S1001, Span{file.id(), static_cast<std::uint32_t>(file.text().size()),
+                                      static_cast<std::uint32_t>(file.text().size())},
+                "too many syntax errors in this file; the rest are not reported")
+        .help("fix the first errors and check again");
+  }
+  return tree;
+}
+
+std::unique_ptr<ast::File> parse_file_uncapped(const SourceFile& file, DiagnosticSink& diagnostics) {
   if (std::size_t bad = first_invalid_utf8(file.text()); bad != std::string::npos) {
     Span at{file.id(), static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad + 1)};
     diagnostics.report(DiagCode::S1002, at, "the file is not valid UTF-8").label(at, "invalid byte");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "compiler/sema/builtins.h"
 #include "compiler/sema/checker.h"
 #include "compiler/sema/suggest.h"
 
@@ -255,7 +256,10 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
     auto builder = diagnostics_.report(DiagCode::S3009, expr.span,
                                        "cannot read field `" + expr.name.text + "` of a " + display(base));
     builder.label(expr.lhs->span, "this is a list, not one " + display(base->inner));
-    if (element_field != nullptr)
+    const auto& ops = collection_operations();
+    if (std::find(ops.begin(), ops.end(), expr.name.text) != ops.end())
+      builder.help("`" + expr.name.text + "` is an operation on lists: call it, e.g. `." + expr.name.text + "(…)`");
+    else if (element_field != nullptr)
       builder.help("pick one element first, e.g. `.first(x => …)?." + expr.name.text + "`, or map over all: `.map(x => x." +
                    expr.name.text + ")`");
     return types_.error();
