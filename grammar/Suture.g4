@@ -183,11 +183,12 @@ recordTypeField
 
 // ───────────────────────────── expressions ─────────────────────────────
 // Precedence, tightest first (ANTLR gives earlier alternatives higher precedence):
-// postfix (. ?. [ ] call), unary minus, * / %, + - ++, ??, comparison, in, not, and, or,
+// postfix (. ?. [ ] call), `as` (a resource held as json, read as a type), unary minus, * / %, + - ++, ??, comparison, in, not, and, or,
 // and last if / let / lambda, whose bodies extend as far to the right as they can.
 
 expr
     : postfixExpr                                                      # postfix
+    | expr AS typeExpr                                                 # castExpr
     | '-' expr                                                         # negateExpr
     | expr op=('*' | '/' | '%') expr                                   # mulExpr
     | expr op=('+' | '-' | '++') expr                                  # addExpr

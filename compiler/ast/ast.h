@@ -85,6 +85,7 @@ enum class ExprKind {
   Map,         // {k => v}
   Record,      // {name: e}
   Match,       // match e { p => v, _ => w }
+  Cast,        // entry.resource as Patient
 };
 
 enum class UnaryOp { Negate, Not };
@@ -127,7 +128,7 @@ struct Expr {
   ExprPtr callee;                  // Call
   std::vector<Arg> args;           // Call, MethodCall
   ExprPtr cond, then_branch, else_branch;  // If; Let uses cond = value, then_branch = body
-  TypeExprPtr let_type;            // Let with annotation
+  TypeExprPtr let_type;            // Let with annotation; Cast: the target type
   std::vector<Name> params;        // Lambda
   ExprPtr body;                    // Lambda
   std::vector<ExprPtr> elements;   // List, Set

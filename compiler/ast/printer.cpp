@@ -228,6 +228,7 @@ std::string print(const Expr& e) {
         out += (i ? " " : "") + e.record_entries[i].name.text + ":" + opt(e.record_entries[i].value);
       return out + "}";
     }
+    case ExprKind::Cast: return "(as " + opt(e.lhs) + " " + opt(e.let_type) + ")";
     case ExprKind::Match: {
       std::string out = "(match " + opt(e.subject);
       for (const auto& arm : e.arms) {

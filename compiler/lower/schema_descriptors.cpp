@@ -43,11 +43,15 @@ class Describer {
       field.type = type(f.type);
       field.readonly = f.readonly;
       field.choice = first_arg(find_annotation(f.annotations, "choice"));
+      if (!f.choice_kind_of.empty()) {
+        field.choice = f.choice_kind_of;
+        field.choice_kind = true;  // filled by the codec with the alternative present
+      }
       if (first_arg(find_annotation(f.annotations, "format")) == "odoo") field.date_format = abi::DateFormat::Odoo;
       bool primitive = field.type.kind != abi::Kind::Record && field.type.kind != abi::Kind::Json;
       // FHIR primitives may carry `_name` (id, extensions); an Odoo many2one read as
       // [id, "name"] keeps its display name. Both live in the field's extension slot.
-      field.has_extension = (fhir && primitive) || (field.type.odoo_id && !field.type.list);
+      field.has_extension = ((fhir && primitive) || (field.type.odoo_id && !field.type.list)) && !field.choice_kind;
       desc.fields.push_back(std::move(field));
     }
     return &desc;

@@ -43,6 +43,12 @@ ast::ExprPtr Transformer::expr(P::ExprContext* ctx) {
     return std::make_unique<ast::Expr>(ast::ExprKind::Literal, span(ctx));
   }
   if (auto* p = dynamic_cast<P::PostfixContext*>(ctx)) return postfix(p->postfixExpr());
+  if (auto* c = dynamic_cast<P::CastExprContext*>(ctx)) {
+    auto out = std::make_unique<ast::Expr>(ast::ExprKind::Cast, span(ctx));
+    out->lhs = expr(c->expr());
+    out->let_type = type(c->typeExpr());
+    return out;
+  }
   if (auto* n = dynamic_cast<P::NegateExprContext*>(ctx)) {
     auto out = std::make_unique<ast::Expr>(ast::ExprKind::Unary, span(ctx));
     out->unary_op = ast::UnaryOp::Negate;

@@ -242,7 +242,13 @@ void Checker::check_mapping_body(const std::vector<ast::MappingStmtPtr>& body, E
         ok = false;
         break;
       }
-      if (field->readonly) {
+      if (field->readonly && !field->choice_kind_of.empty()) {
+        refused_readonly = true;
+        diagnostics_.report(DiagCode::S3012, part.span,
+                            "`" + part.text + "` says which `" + part.text + "[x]` alternative is present; it cannot be written")
+            .label(part.span, "set by the codec")
+            .help("assign one alternative instead, e.g. `" + part.text + "Quantity = …`");
+      } else if (field->readonly) {
         refused_readonly = true;
         diagnostics_.report(DiagCode::S3012, part.span,
                             "`" + part.text + "` of " + record->record->name + " is readonly and cannot be written")

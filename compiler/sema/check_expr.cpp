@@ -87,8 +87,39 @@ const Type* Checker::check_inner(const ast::Expr& expr, Env& env, const Type* ex
     case ExprKind::Map: return check_collection(expr, env, expected);
     case ExprKind::Record: return check_record_literal(expr, env, expected);
     case ExprKind::Match: return check_match(expr, env, expected);
+    case ExprKind::Cast: return check_cast(expr, env);
   }
   return types_.error();
+}
+
+const Type* Checker::check_cast(const ast::Expr& expr, Env& env) {
+  // `x as Patient`: a resource held as json (contained, Bundle.entry.resource, …) read as a
+  // FHIR resource type. Absent when x is absent or holds another resourceType.
+  const Type* source = check(*expr.lhs, env);
+  const Type* target = resolve_type(*expr.let_type, env.file, env.module);
+  if (is_error(source) || is_error(target)) return types_.error();
+  source = require_value(source->kind == TypeKind::Optional ? source->inner : source, *expr.lhs, "`as`");
+  auto is_resource = [](const Type* t) {
+    if (t->kind != TypeKind::Record || t->record->decl == nullptr) return false;
+    for (const auto& a : t->record->decl->annotations)
+      if (a.name.text == "resource") return true;
+    return false;
+  };
+  if (source->kind != TypeKind::Json) {
+    diagnostics_.report(DiagCode::S3001, expr.lhs->span,
+                        "`as` reads a resource held as json; this is already " + with_article(source))
+        .label(expr.lhs->span, "this is " + display(source))
+        .help("remove `as …`");
+    return types_.error();
+  }
+  if (!is_resource(target)) {
+    diagnostics_.report(DiagCode::S3001, expr.let_type->span,
+                        "`as` reads json as a FHIR resource type, and " + display(target) + " is not one")
+        .label(expr.let_type->span, "not a resource")
+        .help("use a resource type such as Patient or Observation");
+    return types_.error();
+  }
+  return types_.optional(target);
 }
 
 const Type* Checker::check_literal(const ast::Expr& expr, const Type* expected) {
@@ -649,7 +680,7 @@ const Type* Checker::check_record_literal(const ast::Expr& expr, Env& env, const
     if (!fresh)
       diagnostics_.report(DiagCode::S2019, entry.name.span, "field `" + entry.name.text + "` is given twice")
           .label(it->second, "first given here");
-    fields.push_back({entry.name.text, check(*entry.value, env), false, entry.name.span, nullptr});
+    fields.push_back({entry.name.text, check(*entry.value, env), false, entry.name.span, nullptr, {}});
   }
   return types_.anon_record(std::move(fields));
 }

@@ -3,6 +3,7 @@
 #include "compiler/sema/checker.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "compiler/sema/suggest.h"
 
@@ -296,9 +297,43 @@ void Checker::fill_record(Symbol& symbol) {
       continue;
     }
     info->fields.push_back({field.name.text, resolve_type(*field.type, symbol.file, symbol.module), field.readonly,
-                            field.name.span, &field.annotations});
+                            field.name.span, &field.annotations, {}});
   }
+  add_choice_kinds(*info);
   symbol.state = Symbol::State::Resolved;
+}
+
+void Checker::add_choice_kinds(RecordInfo& info) {
+  // Group the @choice("stem") fields in declaration order; each group gets a member `stem`
+  // whose enum lists the alternatives by their type suffix (valueQuantity → Quantity).
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const FieldInfo& f : info.fields) {
+    if (f.annotations == nullptr) continue;
+    for (const ast::Annotation& a : *f.annotations) {
+      if (a.name.text != "choice" || a.args.empty()) continue;
+      const std::string& stem = a.args[0].text;
+      if (f.name.size() <= stem.size() || f.name.compare(0, stem.size(), stem) != 0) continue;
+      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == stem; });
+      if (it == groups.end()) it = groups.insert(groups.end(), {stem, {}});
+      it->second.push_back(f.name.substr(stem.size()));
+    }
+  }
+  for (auto& [stem, alternatives] : groups) {
+    if (info.field(stem) != nullptr) continue;  // a real field of that name wins
+    EnumInfo* kinds = types_.new_enum();
+    std::string upper = stem;
+    upper[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[0])));
+    kinds->name = info.name + upper + "Kind";
+    kinds->module = info.module;
+    kinds->members = alternatives;
+    FieldInfo kind;
+    kind.name = stem;
+    kind.type = types_.optional(types_.enumeration(kinds));
+    kind.readonly = true;
+    kind.span = info.decl ? info.decl->name.span : Span::none();
+    kind.choice_kind_of = stem;
+    info.fields.push_back(std::move(kind));
+  }
 }
 
 void Checker::resolve_symbol(Symbol& symbol) {
@@ -346,7 +381,7 @@ const Type* Checker::resolve_type(const ast::TypeExpr& type, const ast::File* fi
     case ast::TypeExprKind::Record: {
       std::vector<FieldInfo> fields;
       for (const auto& f : type.fields)
-        fields.push_back({f.name.text, resolve_type(*f.type, file, module), false, f.name.span, nullptr});
+        fields.push_back({f.name.text, resolve_type(*f.type, file, module), false, f.name.span, nullptr, {}});
       return types_.anon_record(std::move(fields));
     }
     case ast::TypeExprKind::Named: break;

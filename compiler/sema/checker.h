@@ -74,6 +74,7 @@ class Checker {
   std::vector<std::string> visible_names(const Env& env) const;
   void resolve_symbol(Symbol& symbol);
   void fill_record(Symbol& symbol);
+  void add_choice_kinds(RecordInfo& info);
   void fill_enum(Symbol& symbol);
   const Type* resolve_type(const ast::TypeExpr& type, const ast::File* file, ModuleInfo* module);
   void check_annotations(const std::vector<ast::Annotation>& annotations);
@@ -117,6 +118,7 @@ class Checker {
   const Type* check_record_literal(const ast::Expr& expr, Env& env, const Type* expected);
   const Type* check_match(const ast::Expr& expr, Env& env, const Type* expected);
   const Type* check_if(const ast::Expr& expr, Env& env, const Type* expected);
+  const Type* check_cast(const ast::Expr& expr, Env& env);
   const Type* field_type(const Type* base, const ast::Name& field, Span whole);
   // Requires a plain value: reports S3002 for T?, S3003 for T!, and returns the inner type.
   const Type* require_value(const Type* t, const ast::Expr& expr, const std::string& what);

@@ -30,6 +30,9 @@ struct FieldInfo {
   bool readonly = false;
   Span span;
   const std::vector<ast::Annotation>* annotations = nullptr;
+  // A member the checker adds for a choice group (`value` for valueQuantity, valueString, …):
+  // which alternative is present, as an enum. The codec fills it; it is never written.
+  std::string choice_kind_of;
 };
 
 struct RecordInfo {

@@ -39,6 +39,8 @@ struct FieldDesc {
   bool has_extension = false;        // FHIR primitives: `_name` raw JSON; Odoo many2one: its display name
   std::int32_t extension_slot = -1;  // assigned by SchemaSet::finish(): the slot holding `_name` raw
   std::string choice;     // FHIR value[x]: "value" for valueQuantity, valueString, …
+  bool choice_kind = false;  // not a message member: which alternative of `choice` is present
+                             // (an Enum whose codes are the type suffixes: Quantity, String, …)
   bool readonly = false;
   DateFormat date_format = DateFormat::Iso;
 };
