@@ -24,11 +24,16 @@ std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// The Message points into `text`: callers keep the text alive (a temporary is refused).
+hl7::Message must_parse(std::string&& text, const hl7::ParseOptions& options = {}) = delete;
 hl7::Message must_parse(std::string_view text, const hl7::ParseOptions& options = {}) {
   auto r = hl7::parse(text, options);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
   if (!r.ok()) return hl7::Message{};
   return std::move(r.value());
+}
+hl7::Message must_parse(const char* text, const hl7::ParseOptions& options = {}) {
+  return must_parse(std::string_view(text), options);
 }
 
 hl7::Error must_fail(std::string_view text, const hl7::ParseOptions& options = {}) {
@@ -260,7 +265,8 @@ TEST(Hl7Errors, Limits) {
 }
 
 TEST(Hl7Path, Accessors) {
-  auto m = must_parse(std::string(kAdt) + "OBX|1|ST|A\rOBX|2|ST|B^b1&b2\r");
+  const std::string text = std::string(kAdt) + "OBX|1|ST|A\rOBX|2|ST|B^b1&b2\r";
+  auto m = must_parse(text);
   EXPECT_EQ(hl7::get(m, "PID-5[1].2"), "JOHN");
   EXPECT_EQ(hl7::get(m, "PID-5"), "DOE");          // first repetition, first component
   EXPECT_EQ(hl7::get(m, "PID[1]-11.3"), "TOWN");

@@ -16,6 +16,11 @@ namespace suture::runtime::hl7 {
 /// terminators (blank lines) separate segments like a single one. A leading UTF-8 BOM is kept.
 /// The result views `input`: keep `input` alive as long as the Message (or use parse_owned).
 Result<Message> parse(std::string_view input, const ParseOptions& options = {});
+/// A temporary string would die before the Message that points into it: use parse_owned().
+Result<Message> parse(std::string&& input, const ParseOptions& options = {}) = delete;
+inline Result<Message> parse(const char* input, const ParseOptions& options = {}) {
+  return parse(std::string_view(input), options);
+}
 
 /// Like parse(), but the Message keeps its own copy of the input.
 Result<Message> parse_owned(std::string input, const ParseOptions& options = {});
