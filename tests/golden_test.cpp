@@ -77,7 +77,9 @@ std::string actual_output(const GoldenCase& c) {
 }
 
 // Failures name the case, not the bytes of the struct.
-void PrintTo(const GoldenCase& c, std::ostream* out) { *out << c.name; }
+void PrintTo(const GoldenCase& c, std::ostream* out) {
+  *out << c.name;
+}
 
 class Golden : public testing::TestWithParam<GoldenCase> {};
 
@@ -85,8 +87,10 @@ TEST_P(Golden, DiagnosticsMatch) {
   const GoldenCase& c = GetParam();
   std::string actual = actual_output(c);
   if (const char* update = std::getenv("SUTURE_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-    if (actual.empty()) fs::remove(c.expected);
-    else std::ofstream(c.expected) << actual;
+    if (actual.empty())
+      fs::remove(c.expected);
+    else
+      std::ofstream(c.expected) << actual;
     return;
   }
   std::string expected = fs::exists(c.expected) ? read(c.expected) : "";
@@ -117,6 +121,8 @@ TEST(GoldenCoverage, EveryDiagnosticCodeHasACase) {
   EXPECT_TRUE(missing.empty()) << "codes without a golden case: " << list;
 }
 
-TEST(GoldenCoverage, AtLeastOneHundredFiftyCases) { EXPECT_GE(discover().size(), 150u); }
+TEST(GoldenCoverage, AtLeastOneHundredFiftyCases) {
+  EXPECT_GE(discover().size(), 150u);
+}
 
 }  // namespace

@@ -119,23 +119,23 @@ struct Expr {
   ExprKind kind;
   Span span;
 
-  Literal literal;                 // Literal
-  Name name;                       // Name; Member/MethodCall member; Let binder
-  bool optional_chain = false;     // Member/MethodCall via `?.`
+  Literal literal;              // Literal
+  Name name;                    // Name; Member/MethodCall member; Let binder
+  bool optional_chain = false;  // Member/MethodCall via `?.`
   UnaryOp unary_op = UnaryOp::Not;
   BinaryOp binary_op = BinaryOp::Add;
-  ExprPtr lhs, rhs;                // Binary; Unary (lhs); Member/MethodCall/Index target (lhs), Index (rhs)
-  ExprPtr callee;                  // Call
-  std::vector<Arg> args;           // Call, MethodCall
-  ExprPtr cond, then_branch, else_branch;  // If; Let uses cond = value, then_branch = body
-  TypeExprPtr let_type;            // Let with annotation; Cast: the target type
-  std::vector<Name> params;        // Lambda
-  ExprPtr body;                    // Lambda
-  std::vector<ExprPtr> elements;   // List, Set
-  std::vector<MapEntry> map_entries;       // Map
-  std::vector<RecordEntry> record_entries; // Record
-  ExprPtr subject;                 // Match (null for a condition match)
-  std::vector<MatchArm> arms;      // Match
+  ExprPtr lhs, rhs;                         // Binary; Unary (lhs); Member/MethodCall/Index target (lhs), Index (rhs)
+  ExprPtr callee;                           // Call
+  std::vector<Arg> args;                    // Call, MethodCall
+  ExprPtr cond, then_branch, else_branch;   // If; Let uses cond = value, then_branch = body
+  TypeExprPtr let_type;                     // Let with annotation; Cast: the target type
+  std::vector<Name> params;                 // Lambda
+  ExprPtr body;                             // Lambda
+  std::vector<ExprPtr> elements;            // List, Set
+  std::vector<MapEntry> map_entries;        // Map
+  std::vector<RecordEntry> record_entries;  // Record
+  ExprPtr subject;                          // Match (null for a condition match)
+  std::vector<MatchArm> arms;               // Match
 
   explicit Expr(ExprKind k, Span s) : kind(k), span(s) {}
 };
@@ -231,11 +231,11 @@ enum class MappingStmtKind { Let, Assign, When };
 struct MappingStmt {
   MappingStmtKind kind;
   Span span;
-  LetStmt let;                         // Let
-  std::vector<Name> target;            // Assign: output field path
-  ExprPtr value;                       // Assign
-  ExprPtr condition;                   // When
-  std::vector<MappingStmtPtr> body;    // When
+  LetStmt let;                       // Let
+  std::vector<Name> target;          // Assign: output field path
+  ExprPtr value;                     // Assign
+  ExprPtr condition;                 // When
+  std::vector<MappingStmtPtr> body;  // When
   explicit MappingStmt(MappingStmtKind k) : kind(k) {}
 };
 
@@ -252,13 +252,13 @@ const char* to_string(RuleKind kind);
 struct PolicyRule {
   RuleKind kind = RuleKind::Permit;
   std::optional<Name> label;
-  ExprPtr target;                // obligations: the field path
-  ExprPtr where;                 // Redact: element filter lambda
-  bool keep_last = true;         // Mask
-  ExprPtr keep_count;            // Mask
+  ExprPtr target;                   // obligations: the field path
+  ExprPtr where;                    // Redact: element filter lambda
+  bool keep_last = true;            // Mask
+  ExprPtr keep_count;               // Mask
   std::optional<Name> granularity;  // Generalise: `to year`
   std::optional<Literal> key_name;  // Pseudonymise: `with "key"`
-  ExprPtr condition;             // when / unless
+  ExprPtr condition;                // when / unless
   bool unless = false;
   Span span;
 };
@@ -282,8 +282,8 @@ struct RouteClause {
   TypeExprPtr message_type;
   // When / Priority / Order: an expression. Authorize / Retry: name + args. Map: name.
   ExprPtr value;
-  QualifiedName target;           // Authorize policy, Map mapping, Deliver operation, Retry strategy
-  std::vector<Arg> args;          // Authorize / Deliver / Retry
+  QualifiedName target;             // Authorize policy, Map mapping, Deliver operation, Retry strategy
+  std::vector<Arg> args;            // Authorize / Deliver / Retry
   std::optional<Literal> endpoint;  // Deliver
   std::optional<Name> then_action;  // Retry: `then dead_letter`
 };

@@ -6,8 +6,14 @@
 
 namespace suture::ast {
 
-bool equal(const Expr& a, const Expr& b) { return print(a) == print(b); }
-bool equal(const TypeExpr& a, const TypeExpr& b) { return print(a) == print(b); }
-bool equal(const File& a, const File& b) { return print(a) == print(b); }
+bool equal(const Expr& a, const Expr& b) {
+  return print(a) == print(b);
+}
+bool equal(const TypeExpr& a, const TypeExpr& b) {
+  return print(a) == print(b);
+}
+bool equal(const File& a, const File& b) {
+  return print(a) == print(b);
+}
 
 }  // namespace suture::ast

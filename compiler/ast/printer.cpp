@@ -13,7 +13,10 @@ std::string literal(const Literal& l) {
       std::string out = "\"";
       for (char c : l.text) {
         if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
+        if (c == '\n') {
+          out += "\\n";
+          continue;
+        }
         out += c;
       }
       return out + "\"";
@@ -39,8 +42,12 @@ std::string annotations(const std::vector<Annotation>& list) {
   return out;
 }
 
-std::string opt(const ExprPtr& e) { return e ? print(*e) : "_"; }
-std::string opt(const TypeExprPtr& t) { return t ? print(*t) : "_"; }
+std::string opt(const ExprPtr& e) {
+  return e ? print(*e) : "_";
+}
+std::string opt(const TypeExprPtr& t) {
+  return t ? print(*t) : "_";
+}
 
 std::string args(const std::vector<Arg>& list) {
   std::string out;
@@ -54,7 +61,9 @@ std::string params(const std::vector<Param>& list) {
   return out + ")";
 }
 
-std::string let(const LetStmt& l) { return "(let " + l.name.text + (l.type ? ":" + print(*l.type) : "") + " " + opt(l.value) + ")"; }
+std::string let(const LetStmt& l) {
+  return "(let " + l.name.text + (l.type ? ":" + print(*l.type) : "") + " " + opt(l.value) + ")";
+}
 
 std::string mapping_stmt(const MappingStmt& s) {
   switch (s.kind) {
@@ -194,12 +203,14 @@ std::string print(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Literal: return literal(e.literal);
     case ExprKind::Name: return e.name.text;
-    case ExprKind::Member: return "(" + std::string(e.optional_chain ? "?." : ".") + " " + opt(e.lhs) + " " + e.name.text + ")";
+    case ExprKind::Member:
+      return "(" + std::string(e.optional_chain ? "?." : ".") + " " + opt(e.lhs) + " " + e.name.text + ")";
     case ExprKind::MethodCall:
       return "(" + std::string(e.optional_chain ? "?." : ".") + e.name.text + " " + opt(e.lhs) + args(e.args) + ")";
     case ExprKind::Call: return "(call " + opt(e.callee) + args(e.args) + ")";
     case ExprKind::Index: return "(index " + opt(e.lhs) + " " + opt(e.rhs) + ")";
-    case ExprKind::Unary: return std::string("(") + (e.unary_op == UnaryOp::Negate ? "-" : "not") + " " + opt(e.lhs) + ")";
+    case ExprKind::Unary:
+      return std::string("(") + (e.unary_op == UnaryOp::Negate ? "-" : "not") + " " + opt(e.lhs) + ")";
     case ExprKind::Binary: return std::string("(") + to_string(e.binary_op) + " " + opt(e.lhs) + " " + opt(e.rhs) + ")";
     case ExprKind::If: return "(if " + opt(e.cond) + " " + opt(e.then_branch) + " " + opt(e.else_branch) + ")";
     case ExprKind::Let:

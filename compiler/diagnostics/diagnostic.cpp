@@ -20,13 +20,21 @@ constexpr CodeInfo kCodes[] = {
 #undef SUTURE_DIAG
 };
 
-const CodeInfo& info(DiagCode code) { return kCodes[static_cast<std::size_t>(code)]; }
+const CodeInfo& info(DiagCode code) {
+  return kCodes[static_cast<std::size_t>(code)];
+}
 
 }  // namespace
 
-std::string_view code_name(DiagCode code) { return info(code).name; }
-std::string_view code_title(DiagCode code) { return info(code).title; }
-Severity default_severity(DiagCode code) { return info(code).severity; }
+std::string_view code_name(DiagCode code) {
+  return info(code).name;
+}
+std::string_view code_title(DiagCode code) {
+  return info(code).title;
+}
+Severity default_severity(DiagCode code) {
+  return info(code).severity;
+}
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
@@ -73,15 +81,13 @@ DiagnosticBuilder DiagnosticSink::report(DiagCode code, Span span, std::string m
 std::vector<Diagnostic> DiagnosticSink::sorted() const {
   std::vector<Diagnostic> out;
   for (const auto& d : diagnostics_)
-    if (d.severity == Severity::Error ||
-        std::find(allowed_.begin(), allowed_.end(), d.code) == allowed_.end())
+    if (d.severity == Severity::Error || std::find(allowed_.begin(), allowed_.end(), d.code) == allowed_.end())
       out.push_back(d);
   auto key = [](const Diagnostic& d) {
     return std::make_tuple(d.span.file, d.span.begin, static_cast<int>(d.code), d.span.end, d.message);
   };
   std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [&](const auto& a, const auto& b) { return key(a) == key(b); }),
+  out.erase(std::unique(out.begin(), out.end(), [&](const auto& a, const auto& b) { return key(a) == key(b); }),
             out.end());
   return out;
 }

@@ -20,8 +20,8 @@ enum class DiagCode {
 #undef SUTURE_DIAG
 };
 
-std::string_view code_name(DiagCode code);        // "S3002"
-std::string_view code_title(DiagCode code);       // "optional value used where a value is required"
+std::string_view code_name(DiagCode code);   // "S3002"
+std::string_view code_title(DiagCode code);  // "optional value used where a value is required"
 Severity default_severity(DiagCode code);
 std::string_view severity_name(Severity severity);  // "error"
 // Every code, in declaration order (for docs and the catalogue test).
@@ -36,8 +36,8 @@ struct Label {
 struct Diagnostic {
   DiagCode code{};
   Severity severity = Severity::Error;
-  Span span;              // primary location (may be none for whole-run problems)
-  std::string message;    // one sentence, lower case, no final period
+  Span span;            // primary location (may be none for whole-run problems)
+  std::string message;  // one sentence, lower case, no final period
   std::vector<Label> labels;
   std::vector<std::string> notes;
   std::optional<std::string> help;  // what to change, in words

@@ -23,18 +23,14 @@ json sarif_region(const Span& span, const SourceManager& sources) {
   const SourceFile& file = sources.file(span.file);
   LineCol start = file.line_col(span.begin);
   LineCol end = file.line_col(span.end);
-  return {{"startLine", start.line},
-          {"startColumn", start.column},
-          {"endLine", end.line},
-          {"endColumn", end.column},
-          {"charOffset", span.begin},
-          {"charLength", span.end - span.begin}};
+  return {{"startLine", start.line}, {"startColumn", start.column}, {"endLine", end.line},
+          {"endColumn", end.column}, {"charOffset", span.begin},    {"charLength", span.end - span.begin}};
 }
 
 json sarif_location(const Span& span, const SourceManager& sources, const std::string* message) {
-  json location = {{"physicalLocation",
-                    {{"artifactLocation", {{"uri", sources.file(span.file).path()}}},
-                     {"region", sarif_region(span, sources)}}}};
+  json location = {
+      {"physicalLocation",
+       {{"artifactLocation", {{"uri", sources.file(span.file).path()}}}, {"region", sarif_region(span, sources)}}}};
   if (message != nullptr && !message->empty()) location["message"] = {{"text", *message}};
   return location;
 }
@@ -52,12 +48,8 @@ json render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager
     (d.severity == Severity::Error ? errors : warnings) += d.severity == Severity::Note ? 0 : 1;
     json labels = json::array();
     for (const Label& l : d.labels) labels.push_back({{"span", span_json(l.span, sources)}, {"message", l.message}});
-    json entry = {{"code", code_name(d.code)},
-                  {"severity", severity_name(d.severity)},
-                  {"title", code_title(d.code)},
-                  {"message", d.message},
-                  {"span", span_json(d.span, sources)},
-                  {"labels", labels},
+    json entry = {{"code", code_name(d.code)}, {"severity", severity_name(d.severity)}, {"title", code_title(d.code)},
+                  {"message", d.message},      {"span", span_json(d.span, sources)},    {"labels", labels},
                   {"notes", d.notes}};
     entry["help"] = d.help ? json(*d.help) : json(nullptr);
     list.push_back(std::move(entry));
@@ -94,15 +86,14 @@ json render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManage
   }
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
-          {"runs",
-           json::array({{{"tool",
-                           {{"driver",
-                             {{"name", "suture"},
-                              {"version", options.tool_version},
-                              
-                              {"rules", rules}}}}},
-                         {"columnKind", "unicodeCodePoints"},
-                         {"results", results}}})}};
+          {"runs", json::array({{{"tool",
+                                  {{"driver",
+                                    {{"name", "suture"},
+                                     {"version", options.tool_version},
+
+                                     {"rules", rules}}}}},
+                                 {"columnKind", "unicodeCodePoints"},
+                                 {"results", results}}})}};
 }
 
 }  // namespace suture

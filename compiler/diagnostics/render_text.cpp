@@ -119,8 +119,8 @@ void render_human(std::ostream& out, const std::vector<Diagnostic>& diagnostics,
       // Labels in other files: their own location line.
       for (const Label& l : d.labels)
         if (!l.span.is_none() && l.span.file != d.span.file)
-          out << pad << p.blue() << " = " << p.reset() << p.bold() << "note" << p.reset() << ": " << l.message
-              << " (" << location(l.span, sources) << ")\n";
+          out << pad << p.blue() << " = " << p.reset() << p.bold() << "note" << p.reset() << ": " << l.message << " ("
+              << location(l.span, sources) << ")\n";
     }
     for (const std::string& note : d.notes)
       out << "   " << p.blue() << "= " << p.reset() << p.bold() << "note" << p.reset() << ": " << note << "\n";

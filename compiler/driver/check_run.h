@@ -15,7 +15,7 @@ namespace suture::driver {
 struct CheckRun {
   SourceManager sources;
   DiagnosticSink diagnostics;
-  bool inputs_ok = true;       // false: a path could not be read (exit code 2)
+  bool inputs_ok = true;  // false: a path could not be read (exit code 2)
   std::size_t files = 0;
   std::size_t declarations = 0;
 };

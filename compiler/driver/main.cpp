@@ -63,11 +63,16 @@ int run_check(const std::vector<std::string>& args) {
     if (a == "--format") {
       auto v = value("--format");
       if (!v) return usage_error("--format needs a value");
-      if (*v == "human") format = suture::DiagnosticFormat::Human;
-      else if (*v == "short") format = suture::DiagnosticFormat::Short;
-      else if (*v == "json") format = suture::DiagnosticFormat::Json;
-      else if (*v == "sarif") format = suture::DiagnosticFormat::Sarif;
-      else return usage_error("unknown format `" + *v + "` (human, short, json or sarif)");
+      if (*v == "human")
+        format = suture::DiagnosticFormat::Human;
+      else if (*v == "short")
+        format = suture::DiagnosticFormat::Short;
+      else if (*v == "json")
+        format = suture::DiagnosticFormat::Json;
+      else if (*v == "sarif")
+        format = suture::DiagnosticFormat::Sarif;
+      else
+        return usage_error("unknown format `" + *v + "` (human, short, json or sarif)");
     } else if (a == "--deny-warnings") {
       deny_warnings = true;
     } else if (a == "--allow") {
@@ -80,7 +85,8 @@ int run_check(const std::vector<std::string>& args) {
       if (!stdlib) return usage_error("--stdlib needs a folder");
     } else if (a == "--color") {
       auto v = value("--color");
-      if (!v || (*v != "auto" && *v != "always" && *v != "never")) return usage_error("--color takes auto, always or never");
+      if (!v || (*v != "auto" && *v != "always" && *v != "never"))
+        return usage_error("--color takes auto, always or never");
       color = *v;
     } else if (a.size() > 1 && a[0] == '-') {
       return usage_error("unknown option `" + a + "`");
@@ -89,7 +95,8 @@ int run_check(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) return usage_error("check needs at least one file or folder");
-  auto run = suture::driver::check_paths(paths, stdlib ? std::filesystem::path(*stdlib) : suture::driver::default_stdlib());
+  auto run =
+      suture::driver::check_paths(paths, stdlib ? std::filesystem::path(*stdlib) : suture::driver::default_stdlib());
   for (auto code : allowed) run->diagnostics.allow(code);
   auto diagnostics = run->diagnostics.sorted();
   std::size_t errors = 0, warnings = 0;
@@ -102,9 +109,11 @@ int run_check(const std::vector<std::string>& args) {
       suture::render_human(std::cerr, diagnostics, run->sources, options);
       if (run->inputs_ok) {
         if (errors + warnings == 0)
-          std::cerr << "checked " << run->files << " file(s), " << run->declarations << " declaration(s): no problems\n";
+          std::cerr << "checked " << run->files << " file(s), " << run->declarations
+                    << " declaration(s): no problems\n";
         else
-          std::cerr << "checked " << run->files << " file(s): " << errors << " error(s), " << warnings << " warning(s)\n";
+          std::cerr << "checked " << run->files << " file(s): " << errors << " error(s), " << warnings
+                    << " warning(s)\n";
       }
       break;
     case suture::DiagnosticFormat::Short: suture::render_short(std::cout, diagnostics, run->sources); break;
@@ -153,7 +162,8 @@ int run_schema(const std::vector<std::string>& args) {
   if (!out) return usage_error("schema import needs -o DIR");
   if (inputs.empty()) return usage_error("schema import needs at least one input");
   if (args[1] == "odoo" && inputs.size() != 1) return usage_error("schema import odoo takes one fields_get JSON file");
-  auto report = args[1] == "fhir" ? suture::schema::import_fhir(inputs, *out) : suture::schema::import_odoo(inputs[0], *out);
+  auto report =
+      args[1] == "fhir" ? suture::schema::import_fhir(inputs, *out) : suture::schema::import_odoo(inputs[0], *out);
   for (const auto& error : report.errors) std::cerr << "suture: " << error << "\n";
   std::cerr << "wrote " << report.written.size() << " file(s) to " << out->string() << "\n";
   if (report.errors.empty()) return 0;

@@ -22,7 +22,9 @@ const ast::Annotation* find_annotation(const std::vector<ast::Annotation>* list,
   return nullptr;
 }
 
-std::string first_arg(const ast::Annotation* a) { return a != nullptr && !a->args.empty() ? a->args[0].text : ""; }
+std::string first_arg(const ast::Annotation* a) {
+  return a != nullptr && !a->args.empty() ? a->args[0].text : "";
+}
 
 class Describer {
  public:
@@ -133,8 +135,10 @@ std::unique_ptr<DescribedSchemas> describe_modules(const std::vector<std::string
   Describer describer(result->schemas);
   for (const auto& m : modules)
     for (const Type* t : checker.declared_types(m)) {
-      if (t->kind == TypeKind::Record) describer.record(t);
-      else if (t->kind == TypeKind::Enum) describer.enumeration(t);
+      if (t->kind == TypeKind::Record)
+        describer.record(t);
+      else if (t->kind == TypeKind::Enum)
+        describer.enumeration(t);
     }
   result->schemas.finish();
   return result;

@@ -30,10 +30,14 @@ std::size_t first_invalid_utf8(const std::string& text) {
     }
     std::size_t length = 0;
     std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) length = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4, cp = c & 0x07;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      length = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4, cp = c & 0x07;
+    else
+      return i;
     if (i + length > text.size()) return i;
     for (std::size_t k = 1; k < length; ++k) {
       auto next = static_cast<unsigned char>(text[i + k]);
@@ -88,7 +92,8 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
       if (text == "=")
         for (std::size_t back = 1; back <= 6 && back <= token->getTokenIndex(); ++back) {
           std::string before = tokens.get(token->getTokenIndex() - back)->getText();
-          if (before == "->" || before == "fn" || before == "const" || before == "type" || before == "let") declares = true;
+          if (before == "->" || before == "fn" || before == "const" || before == "type" || before == "let")
+            declares = true;
           if (declares || before == "(" || before == "[" || before == "," || before == "=>") break;
         }
       if (text == "=" && !let_binding && !declares && depth > 0 && !parens.empty() && parens.back() != "{") {
@@ -107,8 +112,9 @@ void check_tokens(const SourceFile& file, antlr4::CommonTokenStream& tokens, con
         lets.push_back(0);
         if (++depth == kMaxBracketDepth + 1 && !too_deep) {
           too_deep = true;
-          diagnostics.report(DiagCode::S1001, at,
-                             "brackets are nested more than " + std::to_string(kMaxBracketDepth) + " levels deep")
+          diagnostics
+              .report(DiagCode::S1001, at,
+                      "brackets are nested more than " + std::to_string(kMaxBracketDepth) + " levels deep")
               .label(at, "too deep")
               .help("split the expression with `let` bindings or functions");
         }
@@ -134,8 +140,9 @@ std::unique_ptr<ast::File> parse_file(const SourceFile& file, DiagnosticSink& di
   if (diagnostics.size() - first > kMaxSyntaxErrorsPerFile) {
     diagnostics.keep_first(first + kMaxSyntaxErrorsPerFile);
     diagnostics
-        .report(DiagCode::S1001, Span{file.id(), static_cast<std::uint32_t>(file.text().size()),
-                                      static_cast<std::uint32_t>(file.text().size())},
+        .report(DiagCode::S1001,
+                Span{file.id(), static_cast<std::uint32_t>(file.text().size()),
+                     static_cast<std::uint32_t>(file.text().size())},
                 "too many syntax errors in this file; the rest are not reported")
         .help("fix the first errors and check again");
   }

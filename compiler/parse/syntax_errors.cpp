@@ -36,7 +36,9 @@ std::string describe_token(const antlr4::Token* token) {
 
 namespace {
 
-bool has(const antlr4::misc::IntervalSet& set, size_t token) { return set.contains(token); }
+bool has(const antlr4::misc::IntervalSet& set, size_t token) {
+  return set.contains(token);
+}
 
 // The token type of an implicit literal token such as '(' (ANTLR numbers them T__n).
 size_t literal_token(const antlr4::dfa::Vocabulary& vocabulary, const std::string& quoted) {
@@ -74,9 +76,9 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected, const a
   // name is expected, the keywords that are only there as names are not listed.
   const bool name_expected = has(expected, P::IDENT);
   if (name_expected) {
-    for (size_t t : {P::ON, P::EVENT, P::PRIORITY, P::FALLBACK, P::AUTHORIZE, P::MAP, P::DELIVER, P::TO, P::ENDPOINT,
-                     P::RETRY, P::ATTEMPTS, P::THEN, P::ORDER, P::BY, P::KEEP, P::LAST, P::FIRST, P::WITH, P::WHERE,
-                     P::EXPECT, P::READONLY, P::LIST_T, P::SET_T})
+    for (size_t t : {P::ON,       P::EVENT, P::PRIORITY, P::FALLBACK, P::AUTHORIZE, P::MAP,    P::DELIVER, P::TO,
+                     P::ENDPOINT, P::RETRY, P::ATTEMPTS, P::THEN,     P::ORDER,     P::BY,     P::KEEP,    P::LAST,
+                     P::FIRST,    P::WITH,  P::WHERE,    P::EXPECT,   P::READONLY,  P::LIST_T, P::SET_T})
       covered.insert(t);
     if (has(expected, P::MODULE) && has(expected, P::PERMIT))  // a member name: any word goes
       for (size_t t = P::MODULE; t <= P::SET_T; ++t) covered.insert(t);
@@ -84,8 +86,8 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected, const a
   const size_t open_paren = literal_token(vocabulary, "'('");
   if (name_expected && has(expected, P::STRING) && has(expected, P::INT) && has(expected, open_paren)) {
     words.push_back("an expression");
-    cover_all({P::IDENT, P::BACKTICK_IDENT, P::STRING, P::INT, P::DECIMAL, P::DATE, P::DATETIME, P::TIME,
-               P::DURATION, P::TRUE, P::FALSE, P::NULL_, P::NOT, P::MATCH, P::IF, P::LET});
+    cover_all({P::IDENT, P::BACKTICK_IDENT, P::STRING, P::INT, P::DECIMAL, P::DATE, P::DATETIME, P::TIME, P::DURATION,
+               P::TRUE, P::FALSE, P::NULL_, P::NOT, P::MATCH, P::IF, P::LET});
   } else if (name_expected) {
     words.push_back("a name");
     cover_all({P::IDENT, P::BACKTICK_IDENT});
@@ -120,11 +122,19 @@ bool SyntaxErrorStrategy::at_declaration_start(antlr4::Parser* parser) const {
   antlr4::Token* token = parser->getCurrentToken();
   if (token == nullptr || token->getCharPositionInLine() != 0) return false;
   switch (token->getType()) {
-    case P::CONST: case P::TYPE: case P::RECORD: case P::ENUM: case P::TABLE: case P::FN: case P::MAPPING:
-    case P::POLICY: case P::ROUTE: case P::TEST: case P::IMPORT: case P::MODULE:
-      return true;
-    default:
-      return token->getText() == "@";
+    case P::CONST:
+    case P::TYPE:
+    case P::RECORD:
+    case P::ENUM:
+    case P::TABLE:
+    case P::FN:
+    case P::MAPPING:
+    case P::POLICY:
+    case P::ROUTE:
+    case P::TEST:
+    case P::IMPORT:
+    case P::MODULE: return true;
+    default: return token->getText() == "@";
   }
 }
 
@@ -155,8 +165,8 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, cons
   beginErrorCondition(parser);
   // An invalid character was already reported (S1002) and dropped; the parse error that it
   // leaves right after it is the same mistake.
-  if (auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser->getTokenStream()); stream && at != nullptr &&
-                                                                                          at->getTokenIndex() != INVALID_INDEX)
+  if (auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser->getTokenStream());
+      stream && at != nullptr && at->getTokenIndex() != INVALID_INDEX)
     for (antlr4::Token* hidden : stream->getHiddenTokensToLeft(at->getTokenIndex()))
       if (hidden->getType() == P::UNKNOWN_CHAR) return;
   // One error per declaration: later ones in the same declaration are almost always echoes.
@@ -171,7 +181,8 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, cons
   Span span = token_span(file_, at);
   // A second `module` line at the top level of a file that already declared its module.
   if (at != nullptr && at->getType() == literal_token(parser->getVocabulary(), "'module'"))
-    if (auto* file = dynamic_cast<P::FileContext*>(parser->getContext()); file != nullptr && file->moduleDecl() != nullptr) {
+    if (auto* file = dynamic_cast<P::FileContext*>(parser->getContext());
+        file != nullptr && file->moduleDecl() != nullptr) {
       diagnostics_.report(DiagCode::S1007, span, "a file declares its module once")
           .label(token_span(file_, file->moduleDecl()->getStart()), "module declared here")
           .label(span, "second module declaration")
@@ -193,13 +204,17 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* at, cons
 void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) {
   antlr4::Token* at = e.getOffendingToken();
   auto expected = e.getExpectedTokens();
-  report(parser, at, "unexpected " + describe_token(at) + "; expected " + describe_expected(expected, parser->getVocabulary()), expected);
+  report(parser, at,
+         "unexpected " + describe_token(at) + "; expected " + describe_expected(expected, parser->getVocabulary()),
+         expected);
 }
 
 void SyntaxErrorStrategy::reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) {
   antlr4::Token* at = e.getOffendingToken();
   auto expected = e.getExpectedTokens();
-  report(parser, at, "expected " + describe_expected(expected, parser->getVocabulary()) + ", found " + describe_token(at), expected);
+  report(parser, at,
+         "expected " + describe_expected(expected, parser->getVocabulary()) + ", found " + describe_token(at),
+         expected);
 }
 
 void SyntaxErrorStrategy::reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) {
@@ -211,14 +226,17 @@ void SyntaxErrorStrategy::reportUnwantedToken(antlr4::Parser* parser) {
   if (inErrorRecoveryMode(parser)) return;
   antlr4::Token* at = parser->getCurrentToken();
   auto expected = getExpectedTokens(parser);
-  report(parser, at, "unexpected " + describe_token(at) + "; expected " + describe_expected(expected, parser->getVocabulary()), expected);
+  report(parser, at,
+         "unexpected " + describe_token(at) + "; expected " + describe_expected(expected, parser->getVocabulary()),
+         expected);
 }
 
 void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   if (inErrorRecoveryMode(parser)) return;
   antlr4::Token* at = parser->getCurrentToken();
   auto expected = getExpectedTokens(parser);
-  report(parser, at, "missing " + describe_expected(expected, parser->getVocabulary()) + " before " + describe_token(at), expected);
+  report(parser, at,
+         "missing " + describe_expected(expected, parser->getVocabulary()) + " before " + describe_token(at), expected);
 }
 
 }  // namespace suture::parse

@@ -7,9 +7,10 @@ namespace {
 
 ast::BinaryOp binary_op(const std::string& text) {
   static const std::pair<const char*, ast::BinaryOp> ops[] = {
-      {"+", ast::BinaryOp::Add}, {"-", ast::BinaryOp::Sub},  {"*", ast::BinaryOp::Mul},   {"/", ast::BinaryOp::Div},
-      {"%", ast::BinaryOp::Mod}, {"++", ast::BinaryOp::Concat}, {"==", ast::BinaryOp::Eq}, {"!=", ast::BinaryOp::Ne},
-      {"<", ast::BinaryOp::Lt},  {"<=", ast::BinaryOp::Le},  {">", ast::BinaryOp::Gt},    {">=", ast::BinaryOp::Ge},
+      {"+", ast::BinaryOp::Add},   {"-", ast::BinaryOp::Sub}, {"*", ast::BinaryOp::Mul},
+      {"/", ast::BinaryOp::Div},   {"%", ast::BinaryOp::Mod}, {"++", ast::BinaryOp::Concat},
+      {"==", ast::BinaryOp::Eq},   {"!=", ast::BinaryOp::Ne}, {"<", ast::BinaryOp::Lt},
+      {"<=", ast::BinaryOp::Le},   {">", ast::BinaryOp::Gt},  {">=", ast::BinaryOp::Ge},
       {"and", ast::BinaryOp::And}, {"or", ast::BinaryOp::Or}, {"??", ast::BinaryOp::Coalesce}};
   for (const auto& [spelling, op] : ops)
     if (text == spelling) return op;
@@ -36,8 +37,9 @@ ast::ExprPtr Transformer::expr(P::ExprContext* ctx) {
   if (expr_depth_ > kMaxExprDepth) {
     if (!depth_reported_) {
       depth_reported_ = true;
-      diagnostics_.report(DiagCode::S1001, span(ctx),
-                          "expression is nested more than " + std::to_string(kMaxExprDepth) + " levels deep")
+      diagnostics_
+          .report(DiagCode::S1001, span(ctx),
+                  "expression is nested more than " + std::to_string(kMaxExprDepth) + " levels deep")
           .help("split it with `let` bindings or functions");
     }
     return std::make_unique<ast::Expr>(ast::ExprKind::Literal, span(ctx));
@@ -61,9 +63,12 @@ ast::ExprPtr Transformer::expr(P::ExprContext* ctx) {
     out->lhs = expr(n->expr());
     return out;
   }
-  if (auto* b = dynamic_cast<P::MulExprContext*>(ctx)) return binary(ctx, binary_op(b->op->getText()), b->expr(0), b->expr(1));
-  if (auto* b = dynamic_cast<P::AddExprContext*>(ctx)) return binary(ctx, binary_op(b->op->getText()), b->expr(0), b->expr(1));
-  if (auto* b = dynamic_cast<P::CoalesceExprContext*>(ctx)) return binary(ctx, ast::BinaryOp::Coalesce, b->expr(0), b->expr(1));
+  if (auto* b = dynamic_cast<P::MulExprContext*>(ctx))
+    return binary(ctx, binary_op(b->op->getText()), b->expr(0), b->expr(1));
+  if (auto* b = dynamic_cast<P::AddExprContext*>(ctx))
+    return binary(ctx, binary_op(b->op->getText()), b->expr(0), b->expr(1));
+  if (auto* b = dynamic_cast<P::CoalesceExprContext*>(ctx))
+    return binary(ctx, ast::BinaryOp::Coalesce, b->expr(0), b->expr(1));
   if (auto* b = dynamic_cast<P::CompareExprContext*>(ctx))
     return binary(ctx, binary_op(b->op->getText()), b->expr(0), b->expr(1));
   if (auto* b = dynamic_cast<P::InExprContext*>(ctx))
@@ -185,8 +190,10 @@ ast::ExprPtr Transformer::match(P::MatchPrimaryContext* ctx) {
   for (auto* a : ctx->matchArm()) {
     ast::MatchArm arm;
     for (auto* p : a->pattern()) {
-      if (auto* e = dynamic_cast<P::ExprPatternContext*>(p)) arm.patterns.push_back(expr(e->expr()));
-      else arm.wildcard = true;
+      if (auto* e = dynamic_cast<P::ExprPatternContext*>(p))
+        arm.patterns.push_back(expr(e->expr()));
+      else
+        arm.wildcard = true;
     }
     arm.value = expr(a->expr());
     arm.span = span(a);

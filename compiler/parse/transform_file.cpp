@@ -8,12 +8,16 @@ std::unique_ptr<ast::File> Transformer::file(P::FileContext* ctx) {
   auto out = std::make_unique<ast::File>();
   out->file = file_.id();
   if (auto* module = ctx->moduleDecl(); module != nullptr) {
-    if (has_syntax_error(module)) out->has_syntax_errors = true;
-    else out->module = qualified(module->qualifiedName());
+    if (has_syntax_error(module))
+      out->has_syntax_errors = true;
+    else
+      out->module = qualified(module->qualifiedName());
   }
   for (auto* import_ctx : ctx->importDecl()) {
-    if (has_syntax_error(import_ctx)) out->has_syntax_errors = true;
-    else out->imports.push_back(import(import_ctx));
+    if (has_syntax_error(import_ctx))
+      out->has_syntax_errors = true;
+    else
+      out->imports.push_back(import(import_ctx));
   }
   for (auto* child : ctx->children)
     if (dynamic_cast<antlr4::tree::ErrorNode*>(child) != nullptr) out->has_syntax_errors = true;
@@ -62,16 +66,26 @@ std::vector<ast::Annotation> Transformer::annotations(const std::vector<P::Annot
 ast::DeclPtr Transformer::declaration(P::DeclarationContext* ctx) {
   auto* body = ctx->declarationBody();
   ast::DeclPtr decl;
-  if (auto* c = body->constDecl()) decl = const_decl(c);
-  else if (auto* c = body->typeAliasDecl()) decl = type_alias(c);
-  else if (auto* c = body->recordDecl()) decl = record(c);
-  else if (auto* c = body->enumDecl()) decl = enumeration(c);
-  else if (auto* c = body->tableDecl()) decl = table(c);
-  else if (auto* c = body->functionDecl()) decl = function(c);
-  else if (auto* c = body->mappingDecl()) decl = mapping(c);
-  else if (auto* c = body->policyDecl()) decl = policy(c);
-  else if (auto* c = body->routeDecl()) decl = route(c);
-  else if (auto* c = body->testDecl()) decl = test(c);
+  if (auto* c = body->constDecl())
+    decl = const_decl(c);
+  else if (auto* c = body->typeAliasDecl())
+    decl = type_alias(c);
+  else if (auto* c = body->recordDecl())
+    decl = record(c);
+  else if (auto* c = body->enumDecl())
+    decl = enumeration(c);
+  else if (auto* c = body->tableDecl())
+    decl = table(c);
+  else if (auto* c = body->functionDecl())
+    decl = function(c);
+  else if (auto* c = body->mappingDecl())
+    decl = mapping(c);
+  else if (auto* c = body->policyDecl())
+    decl = policy(c);
+  else if (auto* c = body->routeDecl())
+    decl = route(c);
+  else if (auto* c = body->testDecl())
+    decl = test(c);
   if (decl) {
     decl->annotations = annotations(ctx->annotation());
     decl->span = span(ctx);

@@ -11,12 +11,15 @@ namespace suture::parse {
 Span Transformer::span(antlr4::ParserRuleContext* ctx) const {
   Span start = token_span(file_, ctx->getStart());
   antlr4::Token* stop = ctx->getStop();
-  if (stop == nullptr || stop->getTokenIndex() < ctx->getStart()->getTokenIndex()) return {file_.id(), start.begin, start.begin};
+  if (stop == nullptr || stop->getTokenIndex() < ctx->getStart()->getTokenIndex())
+    return {file_.id(), start.begin, start.begin};
   Span end = token_span(file_, stop);
   return {file_.id(), start.begin, std::max(start.begin, end.end)};
 }
 
-Span Transformer::span(antlr4::Token* token) const { return token_span(file_, token); }
+Span Transformer::span(antlr4::Token* token) const {
+  return token_span(file_, token);
+}
 
 ast::Name Transformer::name(P::NameContext* ctx) {
   std::string text = ctx->getText();
@@ -56,9 +59,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
-int two_digits(const std::string& s, std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+int two_digits(const std::string& s, std::size_t at) {
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
 
-bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 // Checks the fields of "YYYY[-MM[-DD]][THH[:MM[:SS[.f]]][TZ]]" (time part alone for TIME).
 std::string date_problem(const std::string& text, bool time_only) {
@@ -85,7 +92,8 @@ std::string date_problem(const std::string& text, bool time_only) {
   if (text.size() >= at + 8 && text[at + 5] == ':' && two_digits(text, at + 6) > 59) return "seconds must be below 60";
   std::size_t zone = text.find_first_of("+-", at);
   if (zone != std::string::npos && text.size() >= zone + 6) {
-    if (two_digits(text, zone + 1) > 14 || two_digits(text, zone + 4) > 59) return "the time-zone offset is out of range";
+    if (two_digits(text, zone + 1) > 14 || two_digits(text, zone + 4) > 59)
+      return "the time-zone offset is out of range";
   }
   return "";
 }

@@ -55,9 +55,9 @@ std::vector<const BuiltinSignature*> find_builtin(const std::string& name) {
 
 const std::vector<std::string>& collection_operations() {
   static const std::vector<std::string> ops = {
-      "first", "last",   "any",      "all",    "filter", "map",      "flat_map", "count",  "sort_by", "sort",
-      "distinct", "contains", "is_empty", "size", "sum", "min", "max", "min_by", "max_by", "take", "skip",
-      "to_set", "to_list", "get", "keys", "values", "contains_key"};
+      "first",  "last",     "any",      "all",      "filter",  "map", "flat_map", "count",  "sort_by",
+      "sort",   "distinct", "contains", "is_empty", "size",    "sum", "min",      "max",    "min_by",
+      "max_by", "take",     "skip",     "to_set",   "to_list", "get", "keys",     "values", "contains_key"};
   return ops;
 }
 

@@ -14,7 +14,7 @@ struct BuiltinSignature {
   const char* name;
   const char* params;  // one code per parameter; a trailing '?' parameter is optional
   char result;
-  bool fallible;       // the result is T! and must be handled
+  bool fallible;  // the result is T! and must be handled
   const char* summary;
 };
 

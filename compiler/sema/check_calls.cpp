@@ -27,9 +27,10 @@ const Type* Checker::check_lambda(const ast::Expr& lambda, const std::vector<con
     return types_.error();
   }
   if (lambda.params.size() != params.size()) {
-    diagnostics_.report(DiagCode::S3010, lambda.span,
-                        "this lambda takes " + std::to_string(lambda.params.size()) + " parameter(s), but " +
-                            std::to_string(params.size()) + " are given to it")
+    diagnostics_
+        .report(DiagCode::S3010, lambda.span,
+                "this lambda takes " + std::to_string(lambda.params.size()) + " parameter(s), but " +
+                    std::to_string(params.size()) + " are given to it")
         .label(lambda.span, "wrong number of parameters");
     return types_.error();
   }
@@ -38,7 +39,8 @@ const Type* Checker::check_lambda(const ast::Expr& lambda, const std::vector<con
     const ast::Name& param = lambda.params[i];
     for (const Local& other : env.locals)
       if (other.name == param.text && param.text != "_") {
-        diagnostics_.report(DiagCode::S2014, param.span, "lambda parameter `" + param.text + "` shadows an earlier binding")
+        diagnostics_
+            .report(DiagCode::S2014, param.span, "lambda parameter `" + param.text + "` shadows an earlier binding")
             .label(param.span, "new binding")
             .label(other.span, "earlier binding")
             .help("give the lambda parameter another name, e.g. `x`");
@@ -57,9 +59,11 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
   const auto& args = expr.args;
   auto arity = [&](std::size_t min, std::size_t max) {
     if (args.size() >= min && args.size() <= max) return true;
-    diagnostics_.report(DiagCode::S3006, expr.span,
-                        "`" + op + "` takes " + (min == max ? std::to_string(min) : std::to_string(min) + " or " + std::to_string(max)) +
-                            " argument(s), " + std::to_string(args.size()) + " given")
+    diagnostics_
+        .report(DiagCode::S3006, expr.span,
+                "`" + op + "` takes " +
+                    (min == max ? std::to_string(min) : std::to_string(min) + " or " + std::to_string(max)) +
+                    " argument(s), " + std::to_string(args.size()) + " given")
         .label(expr.span, "here");
     for (const auto& a : args)
       if (a.value->kind != ExprKind::Lambda) check(*a.value, env);
@@ -69,9 +73,11 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
     const Type* t = check_lambda(*args[i].value, {element}, env, types_.boolean());
     if (!is_error(t) && t->kind != TypeKind::Bool) {
       const ast::Expr& body = args[i].value->kind == ExprKind::Lambda ? *args[i].value->body : *args[i].value;
-      if (t->kind == TypeKind::Optional && t->inner->kind == TypeKind::Bool) require_value(t, body, "a condition");
+      if (t->kind == TypeKind::Optional && t->inner->kind == TypeKind::Bool)
+        require_value(t, body, "a condition");
       else
-        diagnostics_.report(DiagCode::S3008, body.span, "the condition of `" + op + "` must be a bool, found " + display(t))
+        diagnostics_
+            .report(DiagCode::S3008, body.span, "the condition of `" + op + "` must be a bool, found " + display(t))
             .label(body.span, "this is " + display(t));
     }
   };
@@ -112,7 +118,9 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
     if (is_error(t)) return types_.error();
     if (op == "flat_map") {
       if (!is_collection(t)) {
-        diagnostics_.report(DiagCode::S3009, args[0].value->span, "`flat_map` needs a lambda that returns a list, found " + display(t))
+        diagnostics_
+            .report(DiagCode::S3009, args[0].value->span,
+                    "`flat_map` needs a lambda that returns a list, found " + display(t))
             .label(args[0].value->span, "returns " + display(t))
             .help("use `map` for one value per element");
         return types_.error();
@@ -125,7 +133,9 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
     if (!arity(1, 1)) return types_.error();
     const Type* key = check_lambda(*args[0].value, {element}, env, nullptr);
     if (!is_error(key) && !is_ordered(key))
-      diagnostics_.report(DiagCode::S3004, args[0].value->span, "`" + op + "` needs a key that can be ordered, found " + display(key))
+      diagnostics_
+          .report(DiagCode::S3004, args[0].value->span,
+                  "`" + op + "` needs a key that can be ordered, found " + display(key))
           .label(args[0].value->span, "the key is " + display(key))
           .help(is_optional(key) ? "give the key a default with `??`" : "order by a number, string, date or duration");
     return op == "sort_by" ? types_.list(element) : types_.optional(element);
@@ -147,8 +157,9 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
     if (!arity(1, 1)) return types_.boolean();
     const Type* t = check(*args[0].value, env, element);
     if (!is_error(t) && !assignable(unwrap(t), element) && !assignable(element, unwrap(t)))
-      diagnostics_.report(DiagCode::S3005, args[0].value->span,
-                          "cannot look for a " + display(t) + " in a " + display(receiver))
+      diagnostics_
+          .report(DiagCode::S3005, args[0].value->span,
+                  "cannot look for a " + display(t) + " in a " + display(receiver))
           .label(args[0].value->span, "this is " + display(t));
     return types_.boolean();
   }
@@ -201,7 +212,8 @@ const Type* Checker::check_method(const ast::Expr& expr, Env& env, const Type* e
   auto builder = diagnostics_.report(DiagCode::S2010, expr.name.span,
                                      "no operation `" + expr.name.text + "` on a value of type " + display(receiver));
   builder.label(expr.name.span, "unknown operation");
-  if (auto near = closest(expr.name.text, method_names(receiver))) builder.help("did you mean `" + *near + "`?");
+  if (auto near = closest(expr.name.text, method_names(receiver)))
+    builder.help("did you mean `" + *near + "`?");
   else if (receiver->kind == TypeKind::Record && receiver->record->field(expr.name.text))
     builder.help("`" + expr.name.text + "` is a field: write it without parentheses");
   for (const auto& a : expr.args)
@@ -219,8 +231,8 @@ const Type* Checker::check_builtin(const std::string& name, const ast::Expr& exp
     if (std::string(candidate->params).size() == args.size()) sig = candidate;
   // The receiver of a method call was typed already; check the rest.
   auto arg_type = [&](std::size_t i, const Type* want) {
-    if (auto it = result_.expr_types.find(args[i]); it != result_.expr_types.end() && i == 0 &&
-                                                    expr.kind == ExprKind::MethodCall)
+    if (auto it = result_.expr_types.find(args[i]);
+        it != result_.expr_types.end() && i == 0 && expr.kind == ExprKind::MethodCall)
       return it->second;
     return check(*args[i], env, want);
   };
@@ -228,8 +240,9 @@ const Type* Checker::check_builtin(const std::string& name, const ast::Expr& exp
     std::string counts;
     for (const auto* candidate : overloads)
       counts += (counts.empty() ? "" : " or ") + std::to_string(std::string(candidate->params).size());
-    diagnostics_.report(DiagCode::S3006, expr.span,
-                        "`" + name + "` takes " + counts + " argument(s), " + std::to_string(args.size()) + " given")
+    diagnostics_
+        .report(DiagCode::S3006, expr.span,
+                "`" + name + "` takes " + counts + " argument(s), " + std::to_string(args.size()) + " given")
         .label(expr.span, "here")
         .note(std::string("`") + name + "`: " + overloads[0]->summary);
     for (std::size_t i = 0; i < args.size(); ++i) arg_type(i, nullptr);
@@ -258,15 +271,18 @@ const Type* Checker::check_builtin(const std::string& name, const ast::Expr& exp
       continue;
     }
     const Type* plain = require_value(t, *args[i], what);
-    bool ok = code == 'n' ? is_numeric(plain)
+    bool ok = code == 'n'   ? is_numeric(plain)
               : code == 't' ? plain->kind == TypeKind::Date || plain->kind == TypeKind::DateTime ||
                                   plain->kind == TypeKind::Instant
                             : is_scalar(plain);
     if (!ok && !is_error(plain))
-      diagnostics_.report(DiagCode::S3001, args[i]->span,
-                          "mismatched types: " + what + " expects " +
-                              (code == 'n' ? "a number" : code == 't' ? "a date or date-time" : "a scalar value") +
-                              ", found " + display(plain))
+      diagnostics_
+          .report(DiagCode::S3001, args[i]->span,
+                  "mismatched types: " + what + " expects " +
+                      (code == 'n'   ? "a number"
+                       : code == 't' ? "a date or date-time"
+                                     : "a scalar value") +
+                      ", found " + display(plain))
           .label(args[i]->span, "this is " + display(plain));
   }
   const Type* result = types_.error();
@@ -295,12 +311,14 @@ void Checker::check_args(const std::vector<ast::Param>& params, const std::vecto
     std::size_t index = position;
     if (arg.name) {
       named_seen = true;
-      auto it = std::find_if(params.begin(), params.end(), [&](const ast::Param& p) { return p.name.text == arg.name->text; });
+      auto it = std::find_if(params.begin(), params.end(),
+                             [&](const ast::Param& p) { return p.name.text == arg.name->text; });
       if (it == params.end()) {
         std::vector<std::string> names;
         names.reserve(params.size());
         for (const auto& p : params) names.push_back(p.name.text);
-        auto builder = diagnostics_.report(DiagCode::S3007, arg.name->span, "no parameter named `" + arg.name->text + "`");
+        auto builder =
+            diagnostics_.report(DiagCode::S3007, arg.name->span, "no parameter named `" + arg.name->text + "`");
         builder.label(arg.name->span, "unknown parameter");
         if (auto near = closest(arg.name->text, names)) builder.help("did you mean `" + *near + "`?");
         check(*arg.value, env);
@@ -323,7 +341,8 @@ void Checker::check_args(const std::vector<ast::Param>& params, const std::vecto
       continue;
     }
     if (slots[index] != nullptr) {
-      diagnostics_.report(DiagCode::S3007, arg.value->span, "parameter `" + params[index].name.text + "` is given twice")
+      diagnostics_
+          .report(DiagCode::S3007, arg.value->span, "parameter `" + params[index].name.text + "` is given twice")
           .label(arg.value->span, "again here");
       ok = false;
     }
@@ -333,14 +352,14 @@ void Checker::check_args(const std::vector<ast::Param>& params, const std::vecto
     expect_assignable(t, want, *arg.value, "parameter `" + params[index].name.text + "`");
   }
   if (!ok) return;
-  if (args.size() > params.size() ||
-      std::count(slots.begin(), slots.end(), nullptr) > 0) {
+  if (args.size() > params.size() || std::count(slots.begin(), slots.end(), nullptr) > 0) {
     std::string missing;
     for (std::size_t i = 0; i < params.size(); ++i)
       if (slots[i] == nullptr) missing += (missing.empty() ? "" : ", ") + std::string("`") + params[i].name.text + "`";
-    diagnostics_.report(DiagCode::S3006, call.span,
-                        "this call gives " + std::to_string(args.size()) + " argument(s) but " +
-                            std::to_string(params.size()) + " are expected" + (missing.empty() ? "" : " (missing " + missing + ")"))
+    diagnostics_
+        .report(DiagCode::S3006, call.span,
+                "this call gives " + std::to_string(args.size()) + " argument(s) but " + std::to_string(params.size()) +
+                    " are expected" + (missing.empty() ? "" : " (missing " + missing + ")"))
         .label(call.span, "here");
   }
 }
@@ -369,8 +388,10 @@ const Type* Checker::call_declared(Symbol& symbol, const ast::Expr& call, Env& e
       const Type* key = resolve_type(*decl->key_type, symbol.file, symbol.module);
       const Type* value = resolve_type(*decl->value_type, symbol.file, symbol.module);
       if (call.args.size() != 1) {
-        diagnostics_.report(DiagCode::S3006, call.span,
-                            "table `" + symbol.name + "` takes 1 argument (the key), " + std::to_string(call.args.size()) + " given")
+        diagnostics_
+            .report(DiagCode::S3006, call.span,
+                    "table `" + symbol.name + "` takes 1 argument (the key), " + std::to_string(call.args.size()) +
+                        " given")
             .label(call.span, "here");
         for (const auto& a : call.args) check(*a.value, env);
         return value;
@@ -378,7 +399,8 @@ const Type* Checker::call_declared(Symbol& symbol, const ast::Expr& call, Env& e
       const Type* t = check(*call.args[0].value, env, key);
       expect_assignable(t, key, *call.args[0].value, "the key of table `" + symbol.name + "`");
       // A lookup that may miss is fallible; a `_` default (or covering every enum member) makes it total.
-      bool total = std::any_of(decl->entries.begin(), decl->entries.end(), [](const ast::TableEntry& e) { return !e.key; });
+      bool total =
+          std::any_of(decl->entries.begin(), decl->entries.end(), [](const ast::TableEntry& e) { return !e.key; });
       if (!total && key->kind == TypeKind::Enum) {
         std::set<std::string> keys;
         for (const auto& e : decl->entries)
@@ -389,8 +411,9 @@ const Type* Checker::call_declared(Symbol& symbol, const ast::Expr& call, Env& e
       return total ? value : types_.fallible(value);
     }
     default:
-      diagnostics_.report(DiagCode::S3029, call.callee->span, "`" + symbol.name + "` is " + describe(symbol.kind) +
-                                                                  " and cannot be called")
+      diagnostics_
+          .report(DiagCode::S3029, call.callee->span,
+                  "`" + symbol.name + "` is " + describe(symbol.kind) + " and cannot be called")
           .label(call.callee->span, "not callable");
       for (const auto& a : call.args) check(*a.value, env);
       return types_.error();
@@ -401,7 +424,8 @@ const Type* Checker::call_declared(Symbol& symbol, const ast::Expr& call, Env& e
 const Type* Checker::check_call(const ast::Expr& expr, Env& env, const Type* expected) {
   const ast::Expr& callee = *expr.callee;
   if (callee.kind != ExprKind::Name) {
-    diagnostics_.report(DiagCode::S3029, callee.span, "only named functions, mappings, tables and policies can be called")
+    diagnostics_
+        .report(DiagCode::S3029, callee.span, "only named functions, mappings, tables and policies can be called")
         .label(callee.span, "not a name");
     for (const auto& a : expr.args) check(*a.value, env);
     return types_.error();
@@ -426,9 +450,11 @@ const Type* Checker::check_call(const ast::Expr& expr, Env& env, const Type* exp
     fs::path base = fs::path(program_.sources().file(env.file->file).path()).parent_path();
     std::error_code ec;
     if (!fs::exists(base / expr.args[0].value->literal.text, ec))
-      diagnostics_.report(DiagCode::S3027, expr.args[0].value->span,
-                          "fixture file `" + expr.args[0].value->literal.text + "` does not exist")
-          .label(expr.args[0].value->span, "looked for it next to this spec, in " + (base.empty() ? std::string(".") : base.string()))
+      diagnostics_
+          .report(DiagCode::S3027, expr.args[0].value->span,
+                  "fixture file `" + expr.args[0].value->literal.text + "` does not exist")
+          .label(expr.args[0].value->span,
+                 "looked for it next to this spec, in " + (base.empty() ? std::string(".") : base.string()))
           .help("fixture paths are relative to the spec file");
     // A fixture takes the type its use expects; with no expectation it is raw json.
     return expected ? unwrap(expected) : types_.json();
@@ -436,8 +462,9 @@ const Type* Checker::check_call(const ast::Expr& expr, Env& env, const Type* exp
   if (name == "fixture" && lookup(env.file, env.module, name) == nullptr) {
     for (const auto& a : expr.args) check(*a.value, env);
     if (expr.args.size() != 1)
-      diagnostics_.report(DiagCode::S3006, expr.span,
-                          "`fixture` takes 1 argument(s), " + std::to_string(expr.args.size()) + " given")
+      diagnostics_
+          .report(DiagCode::S3006, expr.span,
+                  "`fixture` takes 1 argument(s), " + std::to_string(expr.args.size()) + " given")
           .label(expr.span, "here");
     else
       diagnostics_.report(DiagCode::S3016, expr.args[0].value->span, "a fixture path must be a string literal")

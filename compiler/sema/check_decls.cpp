@@ -81,7 +81,8 @@ bool Checker::is_constant(const ast::Expr& expr, Env& env) {
     case ExprKind::Binary: return is_constant(*expr.lhs, env) && is_constant(*expr.rhs, env);
     case ExprKind::List:
     case ExprKind::Set:
-      return std::all_of(expr.elements.begin(), expr.elements.end(), [&](const auto& e) { return is_constant(*e, env); });
+      return std::all_of(expr.elements.begin(), expr.elements.end(),
+                         [&](const auto& e) { return is_constant(*e, env); });
     case ExprKind::Map:
       return std::all_of(expr.map_entries.begin(), expr.map_entries.end(),
                          [&](const auto& e) { return is_constant(*e.key, env) && is_constant(*e.value, env); });
@@ -104,7 +105,8 @@ void Checker::check_const(Symbol& symbol) {
   if (symbol.state == Symbol::State::Resolved) return;  // a cycle was found and reported
   if (declared != nullptr) expect_assignable(value, declared, *decl->value, "constant `" + symbol.name + "`");
   if (!is_error(value) && !is_constant(*decl->value, env))
-    diagnostics_.report(DiagCode::S3016, decl->value->span, "the value of constant `" + symbol.name + "` is not constant")
+    diagnostics_
+        .report(DiagCode::S3016, decl->value->span, "the value of constant `" + symbol.name + "` is not constant")
         .label(decl->value->span, "computed from something that is not a constant")
         .help("constants are built from literals, other constants and operators; use a `fn` for the rest");
   if (is_fallible(value) && declared == nullptr) require_value(value, *decl->value, "a constant");
@@ -118,8 +120,9 @@ void Checker::check_table(Symbol& symbol) {
   const Type* key = resolve_type(*decl->key_type, symbol.file, symbol.module);
   const Type* value = resolve_type(*decl->value_type, symbol.file, symbol.module);
   if (!is_error(key) && key->kind != TypeKind::String && key->kind != TypeKind::Int && key->kind != TypeKind::Enum)
-    diagnostics_.report(DiagCode::S3019, decl->key_type->span, "a table key must be a string, an int or an enum, not " +
-                                                                   display(key))
+    diagnostics_
+        .report(DiagCode::S3019, decl->key_type->span,
+                "a table key must be a string, an int or an enum, not " + display(key))
         .label(decl->key_type->span, "unsupported key type");
   std::map<std::string, Span> seen;
   bool has_default = false;
@@ -134,13 +137,18 @@ void Checker::check_table(Symbol& symbol) {
       literal_expr.literal = *entry.key;
       const Type* k = check_literal(literal_expr, key);
       if (!is_error(key) && !assignable(k, key))
-        diagnostics_.report(DiagCode::S3019, entry.key->span,
-                            "this key is " + display(k) + " but the table's keys are " + display(key))
+        diagnostics_
+            .report(DiagCode::S3019, entry.key->span,
+                    "this key is " + display(k) + " but the table's keys are " + display(key))
             .label(entry.key->span, "wrong key type");
       auto [it, fresh] = seen.emplace(entry.key->text, entry.key->span);
       if (!fresh)
-        diagnostics_.report(DiagCode::S2017, entry.key->span, "key " + (entry.key->kind == ast::LiteralKind::String ? "\"" + entry.key->text + "\"" : entry.key->text) +
-                                                                   " appears twice in table `" + symbol.name + "`")
+        diagnostics_
+            .report(
+                DiagCode::S2017, entry.key->span,
+                "key " +
+                    (entry.key->kind == ast::LiteralKind::String ? "\"" + entry.key->text + "\"" : entry.key->text) +
+                    " appears twice in table `" + symbol.name + "`")
             .label(it->second, "first here")
             .label(entry.key->span, "again here");
     }
@@ -192,15 +200,17 @@ void Checker::check_mapping(Symbol& symbol) {
     return names.size() > 6 ? out + ", …" : out;
   };
   if (!missing.empty())
-    diagnostics_.report(DiagCode::S3011, decl->name.span,
-                        "mapping `" + symbol.name + "` never sets the required field" + (missing.size() > 1 ? "s " : " ") +
-                            list(missing) + " of " + output->record->name)
+    diagnostics_
+        .report(DiagCode::S3011, decl->name.span,
+                "mapping `" + symbol.name + "` never sets the required field" + (missing.size() > 1 ? "s " : " ") +
+                    list(missing) + " of " + output->record->name)
         .label(decl->name.span, output->record->name + " cannot be created without " + list(missing))
         .help("assign " + list(missing) + " in the mapping");
   if (!conditional.empty())
-    diagnostics_.report(DiagCode::S3011, decl->name.span,
-                        "mapping `" + symbol.name + "` sets the required field" + (conditional.size() > 1 ? "s " : " ") +
-                            list(conditional) + " only under a `when`")
+    diagnostics_
+        .report(DiagCode::S3011, decl->name.span,
+                "mapping `" + symbol.name + "` sets the required field" + (conditional.size() > 1 ? "s " : " ") +
+                    list(conditional) + " only under a `when`")
         .label(decl->name.span, "may produce " + output->record->name + " without " + list(conditional))
         .help("assign a value on every path, e.g. with `if … then … else …`");
 }
@@ -244,14 +254,17 @@ void Checker::check_mapping_body(const std::vector<ast::MappingStmtPtr>& body, E
       }
       if (field->readonly && !field->choice_kind_of.empty()) {
         refused_readonly = true;
-        diagnostics_.report(DiagCode::S3012, part.span,
-                            "`" + part.text + "` says which `" + part.text + "[x]` alternative is present; it cannot be written")
+        diagnostics_
+            .report(
+                DiagCode::S3012, part.span,
+                "`" + part.text + "` says which `" + part.text + "[x]` alternative is present; it cannot be written")
             .label(part.span, "set by the codec")
             .help("assign one alternative instead, e.g. `" + part.text + "Quantity = …`");
       } else if (field->readonly) {
         refused_readonly = true;
-        diagnostics_.report(DiagCode::S3012, part.span,
-                            "`" + part.text + "` of " + record->record->name + " is readonly and cannot be written")
+        diagnostics_
+            .report(DiagCode::S3012, part.span,
+                    "`" + part.text + "` of " + record->record->name + " is readonly and cannot be written")
             .label(part.span, "readonly field")
             .label(field->span, "declared readonly here")
             .help("remove this assignment: the server computes this field");

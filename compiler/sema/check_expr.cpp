@@ -106,15 +106,17 @@ const Type* Checker::check_cast(const ast::Expr& expr, Env& env) {
     return false;
   };
   if (source->kind != TypeKind::Json) {
-    diagnostics_.report(DiagCode::S3001, expr.lhs->span,
-                        "`as` reads a resource held as json; this is already " + with_article(source))
+    diagnostics_
+        .report(DiagCode::S3001, expr.lhs->span,
+                "`as` reads a resource held as json; this is already " + with_article(source))
         .label(expr.lhs->span, "this is " + display(source))
         .help("remove `as …`");
     return types_.error();
   }
   if (!is_resource(target)) {
-    diagnostics_.report(DiagCode::S3001, expr.let_type->span,
-                        "`as` reads json as a FHIR resource type, and " + display(target) + " is not one")
+    diagnostics_
+        .report(DiagCode::S3001, expr.let_type->span,
+                "`as` reads json as a FHIR resource type, and " + display(target) + " is not one")
         .label(expr.let_type->span, "not a resource")
         .help("use a resource type such as Patient or Observation");
     return types_.error();
@@ -150,8 +152,10 @@ bool Checker::enum_string_compatible(const Type* enum_type, const ast::Expr& lit
   if (info->has(literal_expr.literal.text)) return true;
   auto builder = diagnostics_.report(DiagCode::S2015, literal_expr.span,
                                      "\"" + literal_expr.literal.text + "\" is not a member of " + info->name);
-  builder.label(literal_expr.span, "not one of the " + std::to_string(info->members.size()) + " codes of " + info->name);
-  if (auto near = closest(literal_expr.literal.text, info->members)) builder.help("did you mean \"" + *near + "\"?");
+  builder.label(literal_expr.span,
+                "not one of the " + std::to_string(info->members.size()) + " codes of " + info->name);
+  if (auto near = closest(literal_expr.literal.text, info->members))
+    builder.help("did you mean \"" + *near + "\"?");
   else {
     std::string list;
     for (std::size_t i = 0; i < info->members.size() && i < 8; ++i) list += (i ? ", " : "") + info->members[i];
@@ -186,12 +190,14 @@ const Type* Checker::check_name(const ast::Expr& expr, Env& env, const Type* exp
     case SymbolKind::Mapping:
     case SymbolKind::Table:
     case SymbolKind::Policy:
-      diagnostics_.report(DiagCode::S2016, expr.name.span, "`" + name + "` is " + describe(symbol->kind) + ", not a value")
+      diagnostics_
+          .report(DiagCode::S2016, expr.name.span, "`" + name + "` is " + describe(symbol->kind) + ", not a value")
           .label(expr.name.span, "used as a value")
           .help("call it: `" + name + "(…)`");
       return types_.error();
     default:
-      diagnostics_.report(DiagCode::S2016, expr.name.span, "`" + name + "` is " + describe(symbol->kind) + ", not a value")
+      diagnostics_
+          .report(DiagCode::S2016, expr.name.span, "`" + name + "` is " + describe(symbol->kind) + ", not a value")
           .label(expr.name.span, "used as a value");
       return types_.error();
   }
@@ -209,17 +215,19 @@ const Type* Checker::field_type(const Type* base, const ast::Name& field, Span w
   std::vector<std::string> names;
   if (fields != nullptr)
     for (const auto& f : *fields) names.push_back(f.name);
-  auto builder = diagnostics_.report(DiagCode::S2009, field.span,
-                                     fields ? "no field `" + field.text + "` on type " + owner
-                                            : "a value of type " + owner + " has no fields");
+  auto builder = diagnostics_.report(
+      DiagCode::S2009, field.span,
+      fields ? "no field `" + field.text + "` on type " + owner : "a value of type " + owner + " has no fields");
   builder.label(field.span, fields ? "unknown field" : "no field `" + field.text + "`");
   const bool odoo_model = base->kind == TypeKind::Record && base->record->decl != nullptr &&
                           std::any_of(base->record->decl->annotations.begin(), base->record->decl->annotations.end(),
                                       [](const ast::Annotation& a) { return a.name.text == "model"; });
   if (odoo_model && field.text.rfind("x_", 0) == 0)
-    builder.help("`" + field.text + "` is a custom field of your Odoo instance: generate your models with "
+    builder.help("`" + field.text +
+                 "` is a custom field of your Odoo instance: generate your models with "
                  "`suture schema import odoo fields_get.json -o DIR` and import that module instead");
-  else if (auto near = closest(field.text, names)) builder.help("did you mean `" + *near + "`?");
+  else if (auto near = closest(field.text, names))
+    builder.help("did you mean `" + *near + "`?");
   else if (base->kind == TypeKind::Id)
     builder.note("an " + owner + " is a record id (an integer); read the record to see its fields");
   return types_.error();
@@ -228,7 +236,8 @@ const Type* Checker::field_type(const Type* base, const ast::Name& field, Span w
 const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
   // `Enum.member` and `namespace.CONST` are resolved by name, before any value is typed.
   if (expr.lhs->kind == ExprKind::Name) {
-    bool local = std::any_of(env.locals.begin(), env.locals.end(), [&](const Local& l) { return l.name == expr.lhs->name.text; });
+    bool local = std::any_of(env.locals.begin(), env.locals.end(),
+                             [&](const Local& l) { return l.name == expr.lhs->name.text; });
     Symbol* symbol = local ? nullptr : lookup(env.file, env.module, expr.lhs->name.text);
     if (symbol != nullptr && symbol->kind == SymbolKind::Alias) resolve_symbol(*symbol);
     if (symbol != nullptr && symbol->type != nullptr && symbol->type->kind == TypeKind::Enum &&
@@ -247,8 +256,9 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
       auto& table = module_symbols_[symbol->namespace_module];
       auto it = table.find(expr.name.text);
       if (it == table.end() || it->second->kind != SymbolKind::Const) {
-        diagnostics_.report(DiagCode::S2001, expr.name.span,
-                            "module " + symbol->namespace_module->name + " has no constant `" + expr.name.text + "`")
+        diagnostics_
+            .report(DiagCode::S2001, expr.name.span,
+                    "module " + symbol->namespace_module->name + " has no constant `" + expr.name.text + "`")
             .label(expr.name.span, "not found");
         return types_.error();
       }
@@ -272,10 +282,13 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
   }
   if (base->kind == TypeKind::Optional && known_non_null(env, *expr.lhs)) base = base->inner;
   if (base->kind == TypeKind::Optional) {
-    std::string lhs_text = program_.sources().file(expr.lhs->span.file).text().substr(
-        expr.lhs->span.begin, expr.lhs->span.end - expr.lhs->span.begin);
-    diagnostics_.report(DiagCode::S3002, expr.span,
-                        "`" + lhs_text + "` may be null, so its field `" + expr.name.text + "` cannot be read directly")
+    std::string lhs_text = program_.sources()
+                               .file(expr.lhs->span.file)
+                               .text()
+                               .substr(expr.lhs->span.begin, expr.lhs->span.end - expr.lhs->span.begin);
+    diagnostics_
+        .report(DiagCode::S3002, expr.span,
+                "`" + lhs_text + "` may be null, so its field `" + expr.name.text + "` cannot be read directly")
         .label(expr.lhs->span, "this is " + display(base))
         .help("write `" + lhs_text + "?." + expr.name.text + "` (the result is optional), or check `" + lhs_text +
               " != null` first");
@@ -283,7 +296,9 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
   }
   base = require_value(base, *expr.lhs, "a field access");
   if (is_collection(base)) {
-    const Type* element_field = base->inner->kind == TypeKind::Record ? base->inner->record->field(expr.name.text) ? base->inner : nullptr : nullptr;
+    const Type* element_field = base->inner->kind == TypeKind::Record
+                                    ? base->inner->record->field(expr.name.text) ? base->inner : nullptr
+                                    : nullptr;
     auto builder = diagnostics_.report(DiagCode::S3009, expr.span,
                                        "cannot read field `" + expr.name.text + "` of a " + display(base));
     builder.label(expr.lhs->span, "this is a list, not one " + display(base->inner));
@@ -291,8 +306,8 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
     if (std::find(ops.begin(), ops.end(), expr.name.text) != ops.end())
       builder.help("`" + expr.name.text + "` is an operation on lists: call it, e.g. `." + expr.name.text + "(…)`");
     else if (element_field != nullptr)
-      builder.help("pick one element first, e.g. `.first(x => …)?." + expr.name.text + "`, or map over all: `.map(x => x." +
-                   expr.name.text + ")`");
+      builder.help("pick one element first, e.g. `.first(x => …)?." + expr.name.text +
+                   "`, or map over all: `.map(x => x." + expr.name.text + ")`");
     return types_.error();
   }
   // A field path proved non-null by a condition (`p.x != null and …`) reads as its plain type, as a name does.
@@ -320,7 +335,8 @@ const Type* Checker::require_value(const Type* t, const ast::Expr& expr, const s
   return t;
 }
 
-bool Checker::expect_assignable(const Type* actual, const Type* expected, const ast::Expr& expr, const std::string& what) {
+bool Checker::expect_assignable(const Type* actual, const Type* expected, const ast::Expr& expr,
+                                const std::string& what) {
   if (assignable(actual, expected)) return true;
   const Type* plain = unwrap(actual);
   if (actual->kind == TypeKind::Optional && assignable(plain, expected)) {
@@ -341,9 +357,9 @@ bool Checker::expect_assignable(const Type* actual, const Type* expected, const 
         .help("give a value, or make the field optional (`" + display(expected) + "?`)");
     return false;
   }
-  auto builder = diagnostics_.report(DiagCode::S3001, expr.span,
-                                     "mismatched types: " + what + " expects " + display(expected) + ", found " +
-                                         display(actual));
+  auto builder =
+      diagnostics_.report(DiagCode::S3001, expr.span,
+                          "mismatched types: " + what + " expects " + display(expected) + ", found " + display(actual));
   builder.label(expr.span, "this is " + display(actual));
   const Type* want = unwrap(expected);
   if (want->kind == TypeKind::Id)
@@ -373,8 +389,9 @@ const Type* Checker::require_bool(const ast::Expr& expr, Env& env, const std::st
   if (t->kind != TypeKind::Bool && !is_error(t))
     diagnostics_.report(DiagCode::S3008, expr.span, what + " needs a bool, found " + display(t))
         .label(expr.span, "this is " + display(t))
-        .help(t->kind == TypeKind::String || is_collection(t) ? "test it explicitly, e.g. `x != \"\"` or `not xs.is_empty()`"
-                                                            : "compare it with a value to get a bool");
+        .help(t->kind == TypeKind::String || is_collection(t)
+                  ? "test it explicitly, e.g. `x != \"\"` or `not xs.is_empty()`"
+                  : "compare it with a value to get a bool");
   return types_.boolean();
 }
 
@@ -417,9 +434,10 @@ const Type* Checker::check_comparison(const ast::Expr& expr, Env& env) {
       const Type* other = l_null ? rt : lt;
       const ast::Expr& other_expr = l_null ? *expr.rhs : *expr.lhs;
       if (!is_optional(other) && other->kind != TypeKind::Json && !known_non_null(env, other_expr))
-        diagnostics_.report(DiagCode::S3020, expr.span,
-                            std::string("this comparison is always ") + (op == BinaryOp::Eq ? "false" : "true") +
-                                ": the value is never null")
+        diagnostics_
+            .report(DiagCode::S3020, expr.span,
+                    std::string("this comparison is always ") + (op == BinaryOp::Eq ? "false" : "true") +
+                        ": the value is never null")
             .label(other_expr.span, "this is " + display(other) + ", not optional");
       return types_.boolean();
     }
@@ -430,8 +448,8 @@ const Type* Checker::check_comparison(const ast::Expr& expr, Env& env) {
               (b->kind == TypeKind::Enum && a->kind == TypeKind::String) || a->kind == TypeKind::Json ||
               b->kind == TypeKind::Json;
     if (!ok) {
-      auto builder = diagnostics_.report(DiagCode::S3005, expr.span,
-                                         "cannot compare " + display(lt) + " with " + display(rt));
+      auto builder =
+          diagnostics_.report(DiagCode::S3005, expr.span, "cannot compare " + display(lt) + " with " + display(rt));
       builder.label(expr.lhs->span, "this is " + display(lt)).label(expr.rhs->span, "this is " + display(rt));
       if ((a->kind == TypeKind::String) != (b->kind == TypeKind::String) && (is_scalar(a) || is_scalar(b)))
         builder.help("convert one side first: `to_string(…)` or a `parse_…(…)` function");
@@ -446,9 +464,10 @@ const Type* Checker::check_comparison(const ast::Expr& expr, Env& env) {
                     (b->kind == TypeKind::Instant && a->kind == TypeKind::DateTime);
   if (!comparable) {
     if (a == b || !is_ordered(a) || !is_ordered(b))
-      diagnostics_.report(DiagCode::S3004, expr.span,
-                          std::string("`") + ast::to_string(op) + "` cannot order values of type " + display(a) +
-                              (a == b ? "" : " and " + display(b)))
+      diagnostics_
+          .report(DiagCode::S3004, expr.span,
+                  std::string("`") + ast::to_string(op) + "` cannot order values of type " + display(a) +
+                      (a == b ? "" : " and " + display(b)))
           .label(expr.span, "not ordered")
           .help("ordering works on numbers, strings, dates, date-times, times and durations");
     else
@@ -464,12 +483,15 @@ const Type* Checker::check_in(const ast::Expr& expr, Env& env) {
   if (is_error(container)) return check(*expr.lhs, env), types_.boolean();
   container = require_value(container, *expr.rhs, "`in`");
   const Type* element = nullptr;
-  if (is_collection(container) || container->kind == TypeKind::Map) element = container->inner;  // map: its keys
-  else if (container->kind == TypeKind::String) element = types_.string();
+  if (is_collection(container) || container->kind == TypeKind::Map)
+    element = container->inner;  // map: its keys
+  else if (container->kind == TypeKind::String)
+    element = types_.string();
   if (element == nullptr) {
     check(*expr.lhs, env);
-    diagnostics_.report(DiagCode::S3009, expr.rhs->span, "`in` needs a list, set, map or string on its right, found " +
-                                                             display(container))
+    diagnostics_
+        .report(DiagCode::S3009, expr.rhs->span,
+                "`in` needs a list, set, map or string on its right, found " + display(container))
         .label(expr.rhs->span, "this is " + display(container));
     return types_.boolean();
   }
@@ -480,8 +502,8 @@ const Type* Checker::check_in(const ast::Expr& expr, Env& env) {
   const Type* want = unwrap(element);
   if (!(assignable(plain, want) || assignable(want, plain) || (is_numeric(plain) && is_numeric(want)) ||
         (plain->kind == TypeKind::Enum && want->kind == TypeKind::String)))
-    diagnostics_.report(DiagCode::S3005, expr.span,
-                        "cannot look for a " + display(item) + " in a " + display(container))
+    diagnostics_
+        .report(DiagCode::S3005, expr.span, "cannot look for a " + display(item) + " in a " + display(container))
         .label(expr.lhs->span, "this is " + display(item))
         .label(expr.rhs->span, "this holds " + display(element));
   return types_.boolean();
@@ -494,24 +516,25 @@ const Type* Checker::check_coalesce(const ast::Expr& expr, Env& env, const Type*
   if (lt->kind == TypeKind::Fallible) inner = lt->inner;
   if (inner->kind == TypeKind::Optional) inner = inner->inner;
   if (lt->kind != TypeKind::Fallible && !is_optional(lt) && lt->kind != TypeKind::Json) {
-    auto builder = diagnostics_.report(DiagCode::S3015, expr.span,
-                                       "`??` is not needed: the value is never null and cannot fail");
+    auto builder =
+        diagnostics_.report(DiagCode::S3015, expr.span, "`??` is not needed: the value is never null and cannot fail");
     builder.label(expr.lhs->span, "this is " + display(lt));
     if (expr.lhs->kind == ExprKind::Binary && expr.lhs->binary_op != BinaryOp::Coalesce)
-      builder.help(std::string("`??` binds looser than `") + ast::to_string(expr.lhs->binary_op) +
-                   "`: it applies to the whole left side; to default only its last operand, put `… ?? …` in parentheses");
+      builder.help(
+          std::string("`??` binds looser than `") + ast::to_string(expr.lhs->binary_op) +
+          "`: it applies to the whole left side; to default only its last operand, put `… ?? …` in parentheses");
     else
       builder.help("remove `?? …`");
-  }
-  else if (known_non_null(env, *expr.lhs))
+  } else if (known_non_null(env, *expr.lhs))
     inner = unwrap(lt);
   if (inner->kind == TypeKind::Null) inner = types_.never();
   const Type* rt = check(*expr.rhs, env, inner->kind == TypeKind::Never ? expected : inner);
   if (is_error(rt)) return inner;
   const Type* joined = join(types_, inner, rt);
   if (joined == nullptr) {
-    diagnostics_.report(DiagCode::S3001, expr.rhs->span,
-                        "mismatched types: the default is " + display(rt) + " but the value is " + display(inner))
+    diagnostics_
+        .report(DiagCode::S3001, expr.rhs->span,
+                "mismatched types: the default is " + display(rt) + " but the value is " + display(inner))
         .label(expr.rhs->span, "this is " + display(rt))
         .label(expr.lhs->span, "this is " + display(lt));
     return types_.error();
@@ -533,7 +556,9 @@ const Type* Checker::check_arithmetic(const ast::Expr& expr, Env& env) {
     if (a->kind == TypeKind::List && b->kind == TypeKind::List) {
       if (const Type* j = join(types_, a, b)) return j;
     }
-    diagnostics_.report(DiagCode::S3004, expr.span, "`++` joins two strings or two lists, not " + display(a) + " and " + display(b))
+    diagnostics_
+        .report(DiagCode::S3004, expr.span,
+                "`++` joins two strings or two lists, not " + display(a) + " and " + display(b))
         .label(expr.lhs->span, "this is " + display(a))
         .label(expr.rhs->span, "this is " + display(b))
         .help(stringy(a) || stringy(b) ? "convert the other side with `to_string(…)`" : "use `+` to add numbers");
@@ -568,12 +593,13 @@ const Type* Checker::check_arithmetic(const ast::Expr& expr, Env& env) {
     return bad();
   }
   // `/` and `%`: a constant non-zero divisor is total; any other divisor makes the result fallible.
-  if (!(is_numeric(a) && is_numeric(b)) || (op == BinaryOp::Mod && (kind(a) != TypeKind::Int || kind(b) != TypeKind::Int)))
+  if (!(is_numeric(a) && is_numeric(b)) ||
+      (op == BinaryOp::Mod && (kind(a) != TypeKind::Int || kind(b) != TypeKind::Int)))
     return bad();
   // The divisor's value when it is a number literal, or a constant (through other constants)
   // whose value is one; `-` in front does not change whether it is zero.
-  std::function<const ast::Literal*(const ast::Expr&, int)> constant_number = [&](const ast::Expr& e, int depth)
-      -> const ast::Literal* {
+  std::function<const ast::Literal*(const ast::Expr&, int)> constant_number = [&](const ast::Expr& e,
+                                                                                  int depth) -> const ast::Literal* {
     if (depth > 16) return nullptr;
     if (is_literal(e, ast::LiteralKind::Int) || is_literal(e, ast::LiteralKind::Decimal)) return &e.literal;
     if (e.kind == ExprKind::Unary && e.unary_op == ast::UnaryOp::Negate) return constant_number(*e.lhs, depth + 1);
@@ -622,17 +648,19 @@ const Type* Checker::check_collection(const ast::Expr& expr, Env& env, const Typ
     } else if (const Type* j = join(types_, joined, t)) {
       joined = j;
     } else {
-      diagnostics_.report(DiagCode::S3001, item->span,
-                          "mismatched types: the elements before are " + display(joined) + ", this one is " + display(t))
+      diagnostics_
+          .report(DiagCode::S3001, item->span,
+                  "mismatched types: the elements before are " + display(joined) + ", this one is " + display(t))
           .label(item->span, "this is " + display(t));
     }
   }
   if (joined == nullptr) {
     if (expr.elements.empty() && want != nullptr && want->kind == TypeKind::Json) return types_.json();
     if (!expr.elements.empty()) return types_.error();
-    diagnostics_.report(DiagCode::S3018, expr.span,
-                        std::string("cannot tell the element type of this empty ") +
-                            (expr.kind == ExprKind::List ? "list" : "set"))
+    diagnostics_
+        .report(
+            DiagCode::S3018, expr.span,
+            std::string("cannot tell the element type of this empty ") + (expr.kind == ExprKind::List ? "list" : "set"))
         .label(expr.span, "empty, with nothing around it saying what it holds")
         .help("annotate the binding, e.g. `let xs: list<string> = []`");
     return types_.error();
@@ -668,8 +696,9 @@ const Type* Checker::check_record_literal(const ast::Expr& expr, Env& env, const
     if (!missing.empty()) {
       std::string list;
       for (std::size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + std::string("`") + missing[i] + "`";
-      diagnostics_.report(DiagCode::S3011, expr.span, "missing required field" + std::string(missing.size() > 1 ? "s " : " ") +
-                                                          list + " of " + info->name)
+      diagnostics_
+          .report(DiagCode::S3011, expr.span,
+                  "missing required field" + std::string(missing.size() > 1 ? "s " : " ") + list + " of " + info->name)
           .label(expr.span, info->name + " needs " + list);
     }
     return want;
@@ -696,8 +725,9 @@ const Type* Checker::check_if(const ast::Expr& expr, Env& env, const Type* expec
   env.non_null.resize(mark);
   const Type* joined = join(types_, a, b);
   if (joined == nullptr) {
-    diagnostics_.report(DiagCode::S3001, expr.span,
-                        "the branches of this `if` have different types: " + display(a) + " and " + display(b))
+    diagnostics_
+        .report(DiagCode::S3001, expr.span,
+                "the branches of this `if` have different types: " + display(a) + " and " + display(b))
         .label(expr.then_branch->span, "this is " + display(a))
         .label(expr.else_branch->span, "this is " + display(b));
     return types_.error();
@@ -735,19 +765,24 @@ const Type* Checker::check_match(const ast::Expr& expr, Env& env, const Type* ex
         continue;
       }
       if (!is_constant(*pattern, env)) {
-        diagnostics_.report(DiagCode::S3030, pattern->span, "a pattern must be a constant (a literal, a const or an enum member)")
+        diagnostics_
+            .report(DiagCode::S3030, pattern->span,
+                    "a pattern must be a constant (a literal, a const or an enum member)")
             .label(pattern->span, "not constant")
             .help("to test conditions write `match { cond => … }` without a subject");
         continue;
       }
       if (!(assignable(p, plain) || assignable(plain, p) || (is_numeric(p) && is_numeric(plain)))) {
-        diagnostics_.report(DiagCode::S3005, pattern->span,
-                            "this pattern is " + display(p) + " but the subject is " + display(subject))
+        diagnostics_
+            .report(DiagCode::S3005, pattern->span,
+                    "this pattern is " + display(p) + " but the subject is " + display(subject))
             .label(pattern->span, "this is " + display(p));
         continue;
       }
-      if (pattern->kind == ExprKind::Literal) covered.insert(pattern->literal.text);
-      else if (pattern->kind == ExprKind::Member) covered.insert(pattern->name.text);
+      if (pattern->kind == ExprKind::Literal)
+        covered.insert(pattern->literal.text);
+      else if (pattern->kind == ExprKind::Member)
+        covered.insert(pattern->name.text);
     }
     if (arm.wildcard) wildcard = true;
     if (subject_path && null_covered && is_optional(subject)) env.non_null.push_back(*subject_path);
@@ -761,8 +796,9 @@ const Type* Checker::check_match(const ast::Expr& expr, Env& env, const Type* ex
     } else if (const Type* j = join(types_, result, value)) {
       result = j;
     } else {
-      diagnostics_.report(DiagCode::S3001, arm.value->span,
-                          "the arms of this `match` have different types: " + display(result) + " and " + display(value))
+      diagnostics_
+          .report(DiagCode::S3001, arm.value->span,
+                  "the arms of this `match` have different types: " + display(result) + " and " + display(value))
           .label(arm.value->span, "this is " + display(value));
     }
   }
@@ -784,11 +820,13 @@ const Type* Checker::check_match(const ast::Expr& expr, Env& env, const Type* ex
       for (std::size_t i = 0; i < missing.size() && i < 6; ++i) list += (i ? ", " : "") + missing[i];
       if (missing.size() > 6) list += ", …";
       bool only_default = missing.size() == 1 && missing[0] == "_";
-      diagnostics_.report(DiagCode::S3013, expr.span,
-                          only_default ? "this `match` has no `_` arm, so some values match no arm"
-                                       : "this `match` does not cover every case: " + list)
+      diagnostics_
+          .report(DiagCode::S3013, expr.span,
+                  only_default ? "this `match` has no `_` arm, so some values match no arm"
+                               : "this `match` does not cover every case: " + list)
           .label(expr.span, "not exhaustive")
-          .help(only_default ? "add a default arm `_ => …`" : "add arms for the missing cases, or a default arm `_ => …`");
+          .help(only_default ? "add a default arm `_ => …`"
+                             : "add arms for the missing cases, or a default arm `_ => …`");
     }
   }
   return result ? result : types_.error();

@@ -19,8 +19,9 @@ const Type* Checker::check_obligation_target(const ast::Expr& target, Env& env, 
     at = at->lhs.get();
   }
   if (at->kind != ExprKind::Name || chain.empty()) {
-    diagnostics_.report(DiagCode::S3021, target.span,
-                        std::string("`") + ast::to_string(kind) + "` needs a field path such as `res.telecom`")
+    diagnostics_
+        .report(DiagCode::S3021, target.span,
+                std::string("`") + ast::to_string(kind) + "` needs a field path such as `res.telecom`")
         .label(target.span, "not a field of a parameter");
     return types_.error();
   }
@@ -46,8 +47,9 @@ const Type* Checker::check_obligation_target(const ast::Expr& target, Env& env, 
   const Type* plain = unwrap(t);
   while (is_collection(plain)) plain = unwrap(plain->inner);
   auto refuse = [&](const std::string& why, const std::string& help) {
-    diagnostics_.report(DiagCode::S3021, target.span,
-                        std::string("cannot ") + ast::to_string(kind) + " `" + chain.back()->name.text + "`: " + why)
+    diagnostics_
+        .report(DiagCode::S3021, target.span,
+                std::string("cannot ") + ast::to_string(kind) + " `" + chain.back()->name.text + "`: " + why)
         .label(target.span, "this is " + display(t))
         .help(help);
     return types_.error();
@@ -65,7 +67,8 @@ const Type* Checker::check_obligation_target(const ast::Expr& target, Env& env, 
       break;
     case ast::RuleKind::Generalise:
       if (plain->kind != TypeKind::Date && plain->kind != TypeKind::DateTime && plain->kind != TypeKind::String)
-        return refuse("only dates, date-times and codes (strings) can be generalised", "generalise a date or a postal code");
+        return refuse("only dates, date-times and codes (strings) can be generalised",
+                      "generalise a date or a postal code");
       break;
     default: break;
   }
@@ -92,24 +95,27 @@ void Checker::check_policy(Symbol& symbol) {
       require_bool(*rule.condition, env, rule.unless ? "an `unless` condition" : "a `when` condition");
       env.non_null.resize(mark);
       if (rule.condition->kind == ExprKind::Literal && rule.condition->literal.kind == ast::LiteralKind::Bool)
-        diagnostics_.report(DiagCode::S4005, rule.condition->span,
-                            "this condition is always " + rule.condition->literal.text)
+        diagnostics_
+            .report(DiagCode::S4005, rule.condition->span, "this condition is always " + rule.condition->literal.text)
             .label(rule.condition->span, "constant")
-            .help(rule.condition->literal.text == (rule.unless ? "false" : "true") ? "drop the condition"
-                                                                                   : "remove the rule: it never applies");
+            .help(rule.condition->literal.text == (rule.unless ? "false" : "true")
+                      ? "drop the condition"
+                      : "remove the rule: it never applies");
     }
     if (rule.kind == ast::RuleKind::Permit || rule.kind == ast::RuleKind::Forbid) continue;
     const Type* target = check_obligation_target(*rule.target, env, rule.kind);
     if (rule.where) {
       const Type* element = unwrap(target);
       if (!is_error(element) && !is_collection(element)) {
-        diagnostics_.report(DiagCode::S3021, rule.where->span, "`where` selects elements of a list, but the field is " +
-                                                                    display(target))
+        diagnostics_
+            .report(DiagCode::S3021, rule.where->span,
+                    "`where` selects elements of a list, but the field is " + display(target))
             .label(rule.where->span, "not a list");
       } else if (!is_error(element)) {
         const Type* t = check_lambda(*rule.where, {element->inner}, env, types_.boolean());
         if (!is_error(t) && t->kind != TypeKind::Bool)
-          diagnostics_.report(DiagCode::S3008, rule.where->span, "a `where` condition needs a bool, found " + display(t))
+          diagnostics_
+              .report(DiagCode::S3008, rule.where->span, "a `where` condition needs a bool, found " + display(t))
               .label(rule.where->span, "this is " + display(t));
       }
     }
@@ -118,7 +124,8 @@ void Checker::check_policy(Symbol& symbol) {
       expect_assignable(n, types_.integer(), *rule.keep_count, "`keep`");
     }
     if (rule.granularity) {
-      static const std::vector<std::string> grains = {"year", "month", "day", "prefix1", "prefix2", "prefix3", "prefix4"};
+      static const std::vector<std::string> grains = {"year",    "month",   "day",    "prefix1",
+                                                      "prefix2", "prefix3", "prefix4"};
       if (std::find(grains.begin(), grains.end(), rule.granularity->text) == grains.end()) {
         auto builder = diagnostics_.report(DiagCode::S3021, rule.granularity->span,
                                            "unknown granularity `" + rule.granularity->text + "`");
@@ -128,7 +135,9 @@ void Checker::check_policy(Symbol& symbol) {
     }
   }
   if (!any_permit)
-    diagnostics_.report(DiagCode::S4003, decl->name.span, "policy `" + symbol.name + "` has no `permit` rule, so it denies every request")
+    diagnostics_
+        .report(DiagCode::S4003, decl->name.span,
+                "policy `" + symbol.name + "` has no `permit` rule, so it denies every request")
         .label(decl->name.span, "always denies")
         .help("policies are default-deny: add a `permit when …` rule");
 }
@@ -164,7 +173,9 @@ void Checker::check_route(Symbol& symbol) {
   int deliveries = 0;
   auto once = [&](const ast::RouteClause*& slot, const ast::RouteClause& clause, const char* what) {
     if (slot != nullptr)
-      diagnostics_.report(DiagCode::S3023, clause.span, std::string("route `") + symbol.name + "` has two `" + what + "` clauses")
+      diagnostics_
+          .report(DiagCode::S3023, clause.span,
+                  std::string("route `") + symbol.name + "` has two `" + what + "` clauses")
           .label(slot->span, "first here")
           .help("a route has one of each; write a second route for another flow");
     slot = &clause;
@@ -175,7 +186,8 @@ void Checker::check_route(Symbol& symbol) {
     if (clause.kind != ast::RouteClauseKind::On) continue;
     const std::string& listener = clause.listener.text;
     if (std::find(kListeners.begin(), kListeners.end(), listener) == kListeners.end()) {
-      auto builder = diagnostics_.report(DiagCode::S3022, clause.listener.span, "unknown listener kind `" + listener + "`");
+      auto builder =
+          diagnostics_.report(DiagCode::S3022, clause.listener.span, "unknown listener kind `" + listener + "`");
       builder.label(clause.listener.span, "not http, mllp, odoo, fhir or queue");
       if (auto near = closest(listener, kListeners)) builder.help("did you mean `" + *near + "`?");
     } else if (listener == "http" || listener == "fhir") {
@@ -187,9 +199,10 @@ void Checker::check_route(Symbol& symbol) {
             .label(clause.span, "no path")
             .help("e.g. `on http POST \"/fhir/Patient\" as Patient`");
     } else if ((listener == "mllp" || listener == "odoo") && !clause.selector) {
-      diagnostics_.report(DiagCode::S3022, clause.span,
-                          listener == "mllp" ? "an mllp trigger needs a message type such as \"ADT^A01\""
-                                             : "an odoo trigger needs a model name such as \"res.partner\"")
+      diagnostics_
+          .report(DiagCode::S3022, clause.span,
+                  listener == "mllp" ? "an mllp trigger needs a message type such as \"ADT^A01\""
+                                     : "an odoo trigger needs a model name such as \"res.partner\"")
           .label(clause.span, "missing selector");
     }
     const Type* t = resolve_type(*clause.message_type, symbol.file, symbol.module);
@@ -197,9 +210,10 @@ void Checker::check_route(Symbol& symbol) {
       message = t;
       on_clause = &clause;
     } else if (t != message && !is_error(t)) {
-      diagnostics_.report(DiagCode::S3023, clause.message_type->span,
-                          "every trigger of a route must bring the same message type: " + display(message) + " and " +
-                              display(t))
+      diagnostics_
+          .report(
+              DiagCode::S3023, clause.message_type->span,
+              "every trigger of a route must bring the same message type: " + display(message) + " and " + display(t))
           .label(clause.message_type->span, "this is " + display(t))
           .label(on_clause->message_type->span, "this is " + display(message))
           .help("write one route per message type");
@@ -214,8 +228,10 @@ void Checker::check_route(Symbol& symbol) {
   Symbol* principal = prelude_ ? module_symbols_[prelude_]["Principal"] : nullptr;
   Symbol* context = prelude_ ? module_symbols_[prelude_]["Context"] : nullptr;
   env.locals.push_back({"message", message, decl->name.span, false, false});
-  env.locals.push_back({"principal", principal && principal->type ? principal->type : types_.error(), decl->name.span, false, false});
-  env.locals.push_back({"context", context && context->type ? context->type : types_.error(), decl->name.span, false, false});
+  env.locals.push_back(
+      {"principal", principal && principal->type ? principal->type : types_.error(), decl->name.span, false, false});
+  env.locals.push_back(
+      {"context", context && context->type ? context->type : types_.error(), decl->name.span, false, false});
   output = message;
   for (const auto& clause : decl->clauses) {
     switch (clause.kind) {
@@ -233,7 +249,8 @@ void Checker::check_route(Symbol& symbol) {
       case ast::RouteClauseKind::Order: {
         const Type* t = check(*clause.value, env);
         if (!is_error(t) && !is_scalar(unwrap(t)))
-          diagnostics_.report(DiagCode::S3023, clause.value->span, "`order by` needs a key such as an id, found " + display(t))
+          diagnostics_
+              .report(DiagCode::S3023, clause.value->span, "`order by` needs a key such as an id, found " + display(t))
               .label(clause.value->span, "this is " + display(t));
         break;
       }
@@ -242,9 +259,10 @@ void Checker::check_route(Symbol& symbol) {
         Symbol* policy = lookup(symbol.file, symbol.module, clause.target.joined());
         if (policy == nullptr || policy->kind != SymbolKind::Policy) {
           if (policy != nullptr && policy->kind == SymbolKind::Broken) break;
-          auto builder = diagnostics_.report(DiagCode::S2001, clause.target.span,
-                                             policy ? "`" + clause.target.joined() + "` is " + describe(policy->kind) + ", not a policy"
-                                                    : "cannot find policy `" + clause.target.joined() + "`");
+          auto builder = diagnostics_.report(
+              DiagCode::S2001, clause.target.span,
+              policy ? "`" + clause.target.joined() + "` is " + describe(policy->kind) + ", not a policy"
+                     : "cannot find policy `" + clause.target.joined() + "`");
           builder.label(clause.target.span, "not a policy");
           std::vector<std::string> policies;
           for (const auto& [n, s] : module_symbols_[symbol.module])
@@ -264,9 +282,10 @@ void Checker::check_route(Symbol& symbol) {
         Symbol* mapping = lookup(symbol.file, symbol.module, clause.target.joined());
         if (mapping == nullptr || mapping->kind != SymbolKind::Mapping) {
           if (mapping != nullptr && mapping->kind == SymbolKind::Broken) break;
-          auto builder = diagnostics_.report(DiagCode::S2001, clause.target.span,
-                                             mapping ? "`" + clause.target.joined() + "` is " + describe(mapping->kind) + ", not a mapping"
-                                                     : "cannot find mapping `" + clause.target.joined() + "`");
+          auto builder = diagnostics_.report(
+              DiagCode::S2001, clause.target.span,
+              mapping ? "`" + clause.target.joined() + "` is " + describe(mapping->kind) + ", not a mapping"
+                      : "cannot find mapping `" + clause.target.joined() + "`");
           builder.label(clause.target.span, "not a mapping");
           std::vector<std::string> mappings;
           for (const auto& [n, s] : module_symbols_[symbol.module])
@@ -278,18 +297,21 @@ void Checker::check_route(Symbol& symbol) {
         const auto* m = static_cast<const ast::MappingDecl*>(mapping->decl);
         add_edge(&symbol, mapping, clause.target.span);
         if (m->params.size() != 1) {
-          diagnostics_.report(DiagCode::S3023, clause.target.span,
-                              "a route maps with a one-parameter mapping; `" + mapping->name + "` takes " +
-                                  std::to_string(m->params.size()))
+          diagnostics_
+              .report(DiagCode::S3023, clause.target.span,
+                      "a route maps with a one-parameter mapping; `" + mapping->name + "` takes " +
+                          std::to_string(m->params.size()))
               .label(clause.target.span, "wrong mapping");
         } else if (on_clause != nullptr) {
           const Type* input = resolve_type(*m->params[0].type, mapping->file, mapping->module);
           if (!assignable(message, input))
-            diagnostics_.report(DiagCode::S3023, clause.target.span,
-                                "mapping `" + mapping->name + "` takes " + display(input) + " but this route receives " +
-                                    display(message))
+            diagnostics_
+                .report(DiagCode::S3023, clause.target.span,
+                        "mapping `" + mapping->name + "` takes " + display(input) + " but this route receives " +
+                            display(message))
                 .label(clause.target.span, "expects " + display(input))
-                .label(on_clause ? on_clause->message_type->span : decl->name.span, "the route receives " + display(message));
+                .label(on_clause ? on_clause->message_type->span : decl->name.span,
+                       "the route receives " + display(message));
         }
         output = resolve_type(*m->result, mapping->file, mapping->module);
         break;
@@ -302,13 +324,16 @@ void Checker::check_route(Symbol& symbol) {
         if (family == kDeliveries.end()) {
           diagnostics_.report(DiagCode::S3024, clause.target.span, "unknown delivery `" + clause.target.joined() + "`")
               .label(clause.target.span, "not a delivery operation")
-              .help("deliveries are odoo.create/write/upsert/unlink/call, fhir.create/update/conditional_create/transaction, "
-                    "http.post/put and mllp.send");
+              .help(
+                  "deliveries are odoo.create/write/upsert/unlink/call, "
+                  "fhir.create/update/conditional_create/transaction, "
+                  "http.post/put and mllp.send");
         } else if (std::find(family->second.begin(), family->second.end(), parts[1].text) == family->second.end()) {
           auto builder = diagnostics_.report(DiagCode::S3024, parts[1].span,
                                              "`" + parts[0].text + "` has no operation `" + parts[1].text + "`");
           builder.label(parts[1].span, "unknown operation");
-          if (auto near = closest(parts[1].text, family->second)) builder.help("did you mean `" + parts[0].text + "." + *near + "`?");
+          if (auto near = closest(parts[1].text, family->second))
+            builder.help("did you mean `" + parts[0].text + "." + *near + "`?");
         }
         const Type* out = unwrap(output);
         for (const auto& arg : clause.args) {
@@ -325,7 +350,8 @@ void Checker::check_route(Symbol& symbol) {
           }
           const Type* t = check(*arg.value, env);
           if (!is_error(t) && !arg.name && t->kind != TypeKind::String)
-            diagnostics_.report(DiagCode::S3024, arg.value->span, "a delivery argument must be a string, found " + display(t))
+            diagnostics_
+                .report(DiagCode::S3024, arg.value->span, "a delivery argument must be a string, found " + display(t))
                 .label(arg.value->span, "this is " + display(t));
         }
         if (clause.endpoint && clause.endpoint->text.empty())
@@ -337,16 +363,18 @@ void Checker::check_route(Symbol& symbol) {
         once(retry_clause, clause, "retry");
         const std::string& strategy = clause.target.joined();
         if (std::find(kRetryStrategies.begin(), kRetryStrategies.end(), strategy) == kRetryStrategies.end()) {
-          auto builder = diagnostics_.report(DiagCode::S3025, clause.target.span, "unknown retry strategy `" + strategy + "`");
+          auto builder =
+              diagnostics_.report(DiagCode::S3025, clause.target.span, "unknown retry strategy `" + strategy + "`");
           builder.label(clause.target.span, "not exponential, fixed or none");
           if (auto near = closest(strategy, kRetryStrategies)) builder.help("did you mean `" + *near + "`?");
         }
         std::size_t wanted = strategy == "exponential" ? 2 : strategy == "fixed" ? 1 : 0;
         if (clause.args.size() != wanted && strategy != "" &&
             std::find(kRetryStrategies.begin(), kRetryStrategies.end(), strategy) != kRetryStrategies.end())
-          diagnostics_.report(DiagCode::S3025, clause.target.span,
-                              "`" + strategy + "` takes " + std::to_string(wanted) + " duration(s), " +
-                                  std::to_string(clause.args.size()) + " given")
+          diagnostics_
+              .report(DiagCode::S3025, clause.target.span,
+                      "`" + strategy + "` takes " + std::to_string(wanted) + " duration(s), " +
+                          std::to_string(clause.args.size()) + " given")
               .label(clause.target.span, "here")
               .help("e.g. `retry exponential(500ms, 5m) attempts 8 then dead_letter`");
         std::vector<std::string> durations;
@@ -363,8 +391,9 @@ void Checker::check_route(Symbol& symbol) {
           return u == "ms" ? n : u == "s" ? n * 1e3 : u == "m" ? n * 6e4 : u == "h" ? n * 3.6e6 : n * 8.64e7;
         };
         if (durations.size() == 2 && millis(durations[0]) > millis(durations[1]))
-          diagnostics_.report(DiagCode::S3025, clause.args[1].value->span,
-                              "the longest delay (" + durations[1] + ") is shorter than the first (" + durations[0] + ")")
+          diagnostics_
+              .report(DiagCode::S3025, clause.args[1].value->span,
+                      "the longest delay (" + durations[1] + ") is shorter than the first (" + durations[0] + ")")
               .label(clause.args[1].value->span, "should be at least " + durations[0]);
         const Type* n = check(*clause.value, env, types_.integer());
         expect_assignable(n, types_.integer(), *clause.value, "`attempts`");
@@ -373,9 +402,10 @@ void Checker::check_route(Symbol& symbol) {
           diagnostics_.report(DiagCode::S3025, clause.value->span, "a route must try at least once")
               .label(clause.value->span, "zero attempts");
         if (clause.then_action && clause.then_action->text != "dead_letter" && clause.then_action->text != "drop")
-          diagnostics_.report(DiagCode::S3025, clause.then_action->span,
-                              "after the last attempt a message goes to `dead_letter` or is `drop`ped, not `" +
-                                  clause.then_action->text + "`")
+          diagnostics_
+              .report(DiagCode::S3025, clause.then_action->span,
+                      "after the last attempt a message goes to `dead_letter` or is `drop`ped, not `" +
+                          clause.then_action->text + "`")
               .label(clause.then_action->span, "unknown action");
         break;
       }

@@ -45,17 +45,18 @@ SymbolKind kind_of(ast::DeclKind kind) {
   return SymbolKind::Broken;
 }
 
-const char* const kBuiltinTypes[] = {"string", "int",     "decimal",  "bool", "date",
-                                     "datetime", "time",  "instant", "duration", "json"};
+const char* const kBuiltinTypes[] = {"string",   "int",  "decimal", "bool",     "date",
+                                     "datetime", "time", "instant", "duration", "json"};
 
 // Annotations the compiler and the codecs understand; others are reported as likely typos.
 const char* const kKnownAnnotations[] = {
-    "resource", "url",    "choice", "fhir_type", "model",    "odoo_type", "label",   "format",  "binding",
-    "code_system", "fixed", "doc",  "deprecated", "key",     "version",   "description", "profile", "since",
-    "json",     "pattern", "segment", "component", "hl7_type", "max_length", "example", "message", "field",
-    "repeat",   "short",  "system", "display", "base",    "kind",      "relation",  "definition", "comment",
-    "abstract", "derivation", "strict", "path", "type", "value_set", "hl7_table", "position", "required",
-    "datatype", "targets", "min", "max", "not_stored", "stub"};
+    "resource", "url",         "choice",     "fhir_type", "model",      "odoo_type",  "label",    "format",
+    "binding",  "code_system", "fixed",      "doc",       "deprecated", "key",        "version",  "description",
+    "profile",  "since",       "json",       "pattern",   "segment",    "component",  "hl7_type", "max_length",
+    "example",  "message",     "field",      "repeat",    "short",      "system",     "display",  "base",
+    "kind",     "relation",    "definition", "comment",   "abstract",   "derivation", "strict",   "path",
+    "type",     "value_set",   "hl7_table",  "position",  "required",   "datatype",   "targets",  "min",
+    "max",      "not_stored",  "stub"};
 
 }  // namespace
 
@@ -139,8 +140,9 @@ void Checker::collect_module(ModuleInfo* module) {
       }
       auto [it, fresh] = table.emplace(symbol.name, &symbol);
       if (!fresh && it->second->kind != SymbolKind::Broken) {
-        diagnostics_.report(DiagCode::S2005, decl->name.span,
-                            "`" + symbol.name + "` is declared more than once in module " + module->name)
+        diagnostics_
+            .report(DiagCode::S2005, decl->name.span,
+                    "`" + symbol.name + "` is declared more than once in module " + module->name)
             .label(it->second->decl ? it->second->decl->name.span : Span::none(), "first declared here")
             .help("rename one of them");
       } else if (!fresh) {
@@ -272,8 +274,8 @@ void Checker::fill_enum(Symbol& symbol) {
     check_annotations(member.annotations);
     auto [it, fresh] = seen.emplace(member.name.text, member.name.span);
     if (!fresh) {
-      diagnostics_.report(DiagCode::S2007, member.name.span,
-                          "enum " + symbol.name + " lists `" + member.name.text + "` twice")
+      diagnostics_
+          .report(DiagCode::S2007, member.name.span, "enum " + symbol.name + " lists `" + member.name.text + "` twice")
           .label(it->second, "first listed here");
       continue;
     }
@@ -291,13 +293,18 @@ void Checker::fill_record(Symbol& symbol) {
     check_annotations(field.annotations);
     auto [it, fresh] = seen.emplace(field.name.text, field.name.span);
     if (!fresh) {
-      diagnostics_.report(DiagCode::S2006, field.name.span,
-                          "record " + symbol.name + " declares `" + field.name.text + "` twice")
+      diagnostics_
+          .report(DiagCode::S2006, field.name.span,
+                  "record " + symbol.name + " declares `" + field.name.text + "` twice")
           .label(it->second, "first declared here");
       continue;
     }
-    info->fields.push_back({field.name.text, resolve_type(*field.type, symbol.file, symbol.module), field.readonly,
-                            field.name.span, &field.annotations, {}});
+    info->fields.push_back({field.name.text,
+                            resolve_type(*field.type, symbol.file, symbol.module),
+                            field.readonly,
+                            field.name.span,
+                            &field.annotations,
+                            {}});
   }
   add_choice_kinds(*info);
   symbol.state = Symbol::State::Resolved;
@@ -344,8 +351,9 @@ void Checker::resolve_symbol(Symbol& symbol) {
           .label(symbol.decl->name.span, "this alias expands to itself")
           .help("use a record for recursive structures: records may refer to themselves");
     } else {
-      diagnostics_.report(DiagCode::S4001, symbol.decl->name.span,
-                          "constant `" + symbol.name + "` is defined in terms of itself")
+      diagnostics_
+          .report(DiagCode::S4001, symbol.decl->name.span,
+                  "constant `" + symbol.name + "` is defined in terms of itself")
           .label(symbol.decl->name.span, "its value depends on itself");
     }
     symbol.type = types_.error();
@@ -355,18 +363,15 @@ void Checker::resolve_symbol(Symbol& symbol) {
   switch (symbol.kind) {
     case SymbolKind::Alias: {
       symbol.state = Symbol::State::Resolving;
-      const Type* t = resolve_type(*static_cast<const ast::TypeAliasDecl*>(symbol.decl)->type, symbol.file, symbol.module);
+      const Type* t =
+          resolve_type(*static_cast<const ast::TypeAliasDecl*>(symbol.decl)->type, symbol.file, symbol.module);
       if (symbol.state == Symbol::State::Resolved) return;  // a cycle was reported inside
       symbol.type = t;
       symbol.state = Symbol::State::Resolved;
       return;
     }
-    case SymbolKind::Const:
-      check_const(symbol);
-      return;
-    default:
-      symbol.state = Symbol::State::Resolved;
-      return;
+    case SymbolKind::Const: check_const(symbol); return;
+    default: symbol.state = Symbol::State::Resolved; return;
   }
 }
 
@@ -389,9 +394,10 @@ const Type* Checker::resolve_type(const ast::TypeExpr& type, const ast::File* fi
   const std::string name = type.name.joined();
   auto arity = [&](std::size_t wanted) {
     if (type.args.size() == wanted) return true;
-    diagnostics_.report(DiagCode::S3028, type.span,
-                        "`" + name + "` takes " + std::to_string(wanted) + " type argument" + (wanted == 1 ? "" : "s") +
-                            ", not " + std::to_string(type.args.size()))
+    diagnostics_
+        .report(DiagCode::S3028, type.span,
+                "`" + name + "` takes " + std::to_string(wanted) + " type argument" + (wanted == 1 ? "" : "s") +
+                    ", not " + std::to_string(type.args.size()))
         .label(type.span, "here");
     return false;
   };
@@ -447,8 +453,10 @@ const Type* Checker::resolve_type(const ast::TypeExpr& type, const ast::File* fi
       if (b.symbol->kind != SymbolKind::Const) candidates.push_back(n);
     auto builder = diagnostics_.report(DiagCode::S2002, type.name.span, "unknown type `" + name + "`");
     builder.label(type.name.span, "not a type in scope");
-    if (auto near = closest(name, candidates)) builder.help("did you mean `" + *near + "`?");
-    else builder.help("import it, e.g. `import fhir.r4 (" + type.name.parts.back().text + ")`");
+    if (auto near = closest(name, candidates))
+      builder.help("did you mean `" + *near + "`?");
+    else
+      builder.help("import it, e.g. `import fhir.r4 (" + type.name.parts.back().text + ")`");
     return types_.error();
   }
   switch (symbol->kind) {
@@ -462,8 +470,8 @@ const Type* Checker::resolve_type(const ast::TypeExpr& type, const ast::File* fi
       return symbol->type ? symbol->type : types_.error();
     case SymbolKind::Broken: return types_.error();
     default:
-      diagnostics_.report(DiagCode::S2016, type.name.span,
-                          "`" + name + "` is " + describe(symbol->kind) + ", not a type")
+      diagnostics_
+          .report(DiagCode::S2016, type.name.span, "`" + name + "` is " + describe(symbol->kind) + ", not a type")
           .label(type.name.span, "used as a type here");
       return types_.error();
   }

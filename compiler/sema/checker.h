@@ -27,7 +27,7 @@ struct Symbol {
   const ast::Decl* decl = nullptr;
   ModuleInfo* module = nullptr;
   const ast::File* file = nullptr;
-  const Type* type = nullptr;    // const value type; declared type of alias/record/enum
+  const Type* type = nullptr;              // const value type; declared type of alias/record/enum
   ModuleInfo* namespace_module = nullptr;  // Namespace
   enum class State { Unresolved, Resolving, Resolved } state = State::Unresolved;
 };

@@ -131,8 +131,10 @@ std::vector<std::string> Program::known_module_names() const {
     for (auto it = fs::recursive_directory_iterator(stdlib_root_, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
       fs::path rel = it->path().lexically_relative(stdlib_root_);
-      if (it->is_regular_file(ec) && it->path().extension() == ".sut") rel.replace_extension();
-      else if (!it->is_directory(ec)) continue;
+      if (it->is_regular_file(ec) && it->path().extension() == ".sut")
+        rel.replace_extension();
+      else if (!it->is_directory(ec))
+        continue;
       std::string dotted;
       for (const auto& part : rel) dotted += (dotted.empty() ? "" : ".") + part.string();
       names.push_back(dotted);
@@ -142,6 +144,8 @@ std::vector<std::string> Program::known_module_names() const {
   return names;
 }
 
-std::vector<ModuleInfo*> Program::modules() const { return order_; }
+std::vector<ModuleInfo*> Program::modules() const {
+  return order_;
+}
 
 }  // namespace suture::sema

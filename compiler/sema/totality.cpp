@@ -34,9 +34,10 @@ void Checker::check_uninhabited_records() {
     if (!leads_back(start)) continue;
     std::string chain;
     for (const auto& p : path) chain += (chain.empty() ? "" : ".") + p;
-    diagnostics_.report(DiagCode::S4006, symbol.decl->name.span,
-                        "record `" + symbol.name + "` can never be built: it requires another " + symbol.name +
-                            " through `" + chain + "`")
+    diagnostics_
+        .report(DiagCode::S4006, symbol.decl->name.span,
+                "record `" + symbol.name + "` can never be built: it requires another " + symbol.name + " through `" +
+                    chain + "`")
         .label(symbol.decl->name.span, "no finite value has this type")
         .help("make one field on the way optional (`" + symbol.name + "?`) or a list");
   }
@@ -77,13 +78,15 @@ void Checker::check_recursion() {
   std::vector<Symbol*> nodes;
   for (auto& [from, edges] : calls_) nodes.push_back(from);
   std::sort(nodes.begin(), nodes.end(), [](Symbol* a, Symbol* b) {
-    return std::make_pair(a->decl->span.file, a->decl->span.begin) < std::make_pair(b->decl->span.file, b->decl->span.begin);
+    return std::make_pair(a->decl->span.file, a->decl->span.begin) <
+           std::make_pair(b->decl->span.file, b->decl->span.begin);
   });
   for (Symbol* node : nodes)
     if (index.count(node) == 0) visit(node);
   for (auto& component : cycles) {
     std::sort(component.begin(), component.end(), [](Symbol* a, Symbol* b) {
-      return std::make_pair(a->decl->span.file, a->decl->span.begin) < std::make_pair(b->decl->span.file, b->decl->span.begin);
+      return std::make_pair(a->decl->span.file, a->decl->span.begin) <
+             std::make_pair(b->decl->span.file, b->decl->span.begin);
     });
     Symbol* head = component.front();
     if (head->kind == SymbolKind::Const) continue;  // constants report their own cycles while resolving
@@ -104,9 +107,9 @@ void Checker::check_recursion() {
     chain += at->name;
     std::string noun = describe(head->kind);
     noun = noun.substr(noun.find(' ') + 1);  // "a function" → "function"
-    auto builder = diagnostics_.report(DiagCode::S4001, head->decl->name.span,
-                                       noun + " `" + head->name + "` calls itself" +
-                                           (component.size() > 1 ? " through " + chain : ""));
+    auto builder = diagnostics_.report(
+        DiagCode::S4001, head->decl->name.span,
+        noun + " `" + head->name + "` calls itself" + (component.size() > 1 ? " through " + chain : ""));
     builder.label(head->decl->name.span, "recursive");
     for (const auto& [symbol, span] : path) builder.label(span, "`" + symbol->name + "` calls here");
     builder.note("Suture rules must terminate on every input, so recursion is not allowed");

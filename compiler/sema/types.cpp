@@ -63,7 +63,7 @@ const Type* TypeTable::scalar(TypeKind kind) const {
 const Type* TypeTable::make(Type t) {
   if (t.kind != TypeKind::AnonRecord) {
     auto key = std::make_tuple(static_cast<int>(t.kind), static_cast<const void*>(t.inner ? t.inner : t.value),
-                               t.record ? static_cast<const void*>(t.record)
+                               t.record        ? static_cast<const void*>(t.record)
                                : t.enumeration ? static_cast<const void*>(t.enumeration)
                                                : static_cast<const void*>(t.value));
     if (auto it = interned_.find(key); it != interned_.end() && t.kind >= TypeKind::Optional) return it->second;
@@ -88,14 +88,20 @@ const Type* TypeTable::fallible(const Type* t) {
   return make(shape(TypeKind::Fallible, t));
 }
 
-const Type* TypeTable::list(const Type* t) { return make(shape(TypeKind::List, t)); }
-const Type* TypeTable::set(const Type* t) { return make(shape(TypeKind::Set, t)); }
+const Type* TypeTable::list(const Type* t) {
+  return make(shape(TypeKind::List, t));
+}
+const Type* TypeTable::set(const Type* t) {
+  return make(shape(TypeKind::Set, t));
+}
 const Type* TypeTable::map(const Type* k, const Type* v) {
   Type t = shape(TypeKind::Map, k);
   t.value = v;
   return make(std::move(t));
 }
-const Type* TypeTable::id(const Type* model) { return make(shape(TypeKind::Id, model)); }
+const Type* TypeTable::id(const Type* model) {
+  return make(shape(TypeKind::Id, model));
+}
 const Type* TypeTable::record(const RecordInfo* info) {
   Type t = shape(TypeKind::Record);
   t.record = info;
@@ -157,13 +163,20 @@ const Type* unwrap(const Type* t) {
   return t;
 }
 
-bool is_numeric(const Type* t) { return t->kind == TypeKind::Int || t->kind == TypeKind::Decimal; }
+bool is_numeric(const Type* t) {
+  return t->kind == TypeKind::Int || t->kind == TypeKind::Decimal;
+}
 
 bool is_ordered(const Type* t) {
   switch (t->kind) {
-    case TypeKind::Int: case TypeKind::Decimal: case TypeKind::String: case TypeKind::Date:
-    case TypeKind::DateTime: case TypeKind::Time: case TypeKind::Instant: case TypeKind::Duration:
-      return true;
+    case TypeKind::Int:
+    case TypeKind::Decimal:
+    case TypeKind::String:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Time:
+    case TypeKind::Instant:
+    case TypeKind::Duration: return true;
     default: return false;
   }
 }
@@ -209,16 +222,19 @@ const Type* join(TypeTable& types, const Type* a, const Type* b) {
   if (a->kind == TypeKind::Null) return types.optional(b);
   if (b->kind == TypeKind::Null) return types.optional(a);
   if (a->kind == TypeKind::Fallible || b->kind == TypeKind::Fallible) {
-    const Type* inner = join(types, a->kind == TypeKind::Fallible ? a->inner : a, b->kind == TypeKind::Fallible ? b->inner : b);
+    const Type* inner =
+        join(types, a->kind == TypeKind::Fallible ? a->inner : a, b->kind == TypeKind::Fallible ? b->inner : b);
     return inner ? types.fallible(inner) : nullptr;
   }
   if (a->kind == TypeKind::Optional || b->kind == TypeKind::Optional) {
-    const Type* inner = join(types, a->kind == TypeKind::Optional ? a->inner : a, b->kind == TypeKind::Optional ? b->inner : b);
+    const Type* inner =
+        join(types, a->kind == TypeKind::Optional ? a->inner : a, b->kind == TypeKind::Optional ? b->inner : b);
     return inner ? types.optional(inner) : nullptr;
   }
   if (assignable(a, b)) return b;
   if (assignable(b, a)) return a;
-  if ((a->kind == TypeKind::List && b->kind == TypeKind::List) || (a->kind == TypeKind::Set && b->kind == TypeKind::Set)) {
+  if ((a->kind == TypeKind::List && b->kind == TypeKind::List) ||
+      (a->kind == TypeKind::Set && b->kind == TypeKind::Set)) {
     const Type* inner = join(types, a->inner, b->inner);
     return inner ? (a->kind == TypeKind::List ? types.list(inner) : types.set(inner)) : nullptr;
   }

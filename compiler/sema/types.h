@@ -14,12 +14,28 @@
 namespace suture::sema {
 
 enum class TypeKind {
-  Error,     // poison: an earlier error; never reported again
-  Never,     // the type of `fail(...)`: fits anywhere
-  Null,      // the type of `null`
-  Bool, Int, Decimal, String, Date, DateTime, Time, Instant, Duration, Json,
-  Optional, Fallible, List, Set, Map, Id,
-  Record, Enum, AnonRecord,
+  Error,  // poison: an earlier error; never reported again
+  Never,  // the type of `fail(...)`: fits anywhere
+  Null,   // the type of `null`
+  Bool,
+  Int,
+  Decimal,
+  String,
+  Date,
+  DateTime,
+  Time,
+  Instant,
+  Duration,
+  Json,
+  Optional,
+  Fallible,
+  List,
+  Set,
+  Map,
+  Id,
+  Record,
+  Enum,
+  AnonRecord,
 };
 
 struct Type;
@@ -53,8 +69,8 @@ struct EnumInfo {
 
 struct Type {
   TypeKind kind = TypeKind::Error;
-  const Type* inner = nullptr;   // Optional, Fallible, List, Set, Id (the model record); Map key
-  const Type* value = nullptr;   // Map value
+  const Type* inner = nullptr;  // Optional, Fallible, List, Set, Id (the model record); Map key
+  const Type* value = nullptr;  // Map value
   const RecordInfo* record = nullptr;
   const EnumInfo* enumeration = nullptr;
   std::vector<FieldInfo> fields;  // AnonRecord
@@ -102,18 +118,26 @@ class TypeTable {
       *duration_, *json_;
 };
 
-std::string display(const Type* t);  // "list<HumanName>?", "string!"
+std::string display(const Type* t);       // "list<HumanName>?", "string!"
 std::string with_article(const Type* t);  // "an int", "a list<string>"
 
-inline bool is_error(const Type* t) { return t == nullptr || t->kind == TypeKind::Error; }
-inline bool is_optional(const Type* t) { return t->kind == TypeKind::Optional || t->kind == TypeKind::Null; }
-inline bool is_fallible(const Type* t) { return t->kind == TypeKind::Fallible; }
-inline bool is_collection(const Type* t) { return t->kind == TypeKind::List || t->kind == TypeKind::Set; }
+inline bool is_error(const Type* t) {
+  return t == nullptr || t->kind == TypeKind::Error;
+}
+inline bool is_optional(const Type* t) {
+  return t->kind == TypeKind::Optional || t->kind == TypeKind::Null;
+}
+inline bool is_fallible(const Type* t) {
+  return t->kind == TypeKind::Fallible;
+}
+inline bool is_collection(const Type* t) {
+  return t->kind == TypeKind::List || t->kind == TypeKind::Set;
+}
 // T for T? and T!; the type itself otherwise.
 const Type* unwrap(const Type* t);
 bool is_numeric(const Type* t);
-bool is_ordered(const Type* t);   // supports < <= > >=
-bool is_scalar(const Type* t);    // usable as a table key, set element, match subject
+bool is_ordered(const Type* t);  // supports < <= > >=
+bool is_scalar(const Type* t);   // usable as a table key, set element, match subject
 
 // Can a value of `from` be used where `to` is expected? Optional and fallible never fit a
 // plain T (the checker reports S3002 / S3003 for those with their own help).

@@ -13,7 +13,9 @@ Span Span::cover(const Span& a, const Span& b) {
   return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
 }
 
-static bool is_continuation_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
+static bool is_continuation_byte(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 
 SourceFile::SourceFile(FileId id, std::string path, std::string text)
     : id_(id), path_(std::move(path)), text_(std::move(text)) {

@@ -18,17 +18,17 @@ enum class Kind : std::uint8_t {
   Null,        // an explicit null: HL7 `""`, JSON null where the format keeps it
   Bool,
   Int,
-  Decimal,     // exact: `text` is the number as written ("1.50" stays "1.50")
+  Decimal,  // exact: `text` is the number as written ("1.50" stays "1.50")
   String,
-  Date,        // `text` as written, `precision` says how much of it there is
+  Date,  // `text` as written, `precision` says how much of it there is
   DateTime,
   Time,
   Instant,
-  Duration,    // `integer` milliseconds
-  Enum,        // `aux` is the member index in the enum descriptor
+  Duration,  // `integer` milliseconds
+  Enum,      // `aux` is the member index in the enum descriptor
   Record,
   List,
-  Json,        // the escape hatch: `text` is raw JSON
+  Json,  // the escape hatch: `text` is raw JSON
 };
 
 // Precision of dates and times, coarsest first.

@@ -22,33 +22,33 @@ struct EnumDesc {
 // The static type of a field, flattened: a scalar kind, or a record / enum, possibly a list,
 // possibly optional.
 struct TypeDesc {
-  Kind kind = Kind::Json;               // Bool … Duration, Enum, Record or Json
-  bool list = false;                    // list<T> / set<T> (elements are never optional)
-  bool optional = false;                // T?
-  const RecordDesc* record = nullptr;   // kind == Record; for an Odoo id<Model>, the model
+  Kind kind = Kind::Json;              // Bool … Duration, Enum, Record or Json
+  bool list = false;                   // list<T> / set<T> (elements are never optional)
+  bool optional = false;               // T?
+  const RecordDesc* record = nullptr;  // kind == Record; for an Odoo id<Model>, the model
   const EnumDesc* enumeration = nullptr;
-  bool odoo_id = false;                 // id<Model>: an integer id (Odoo many2one / x2many)
+  bool odoo_id = false;  // id<Model>: an integer id (Odoo many2one / x2many)
 };
 
 enum class DateFormat : std::uint8_t { Iso, Odoo };  // Odoo: naive UTC "YYYY-MM-DD HH:MM:SS[.ffffff]"
 
 struct FieldDesc {
-  std::string name;       // the member name in the message
+  std::string name;  // the member name in the message
   TypeDesc type;
   std::uint32_t slot = 0;
   bool has_extension = false;        // FHIR primitives: `_name` raw JSON; Odoo many2one: its display name
   std::int32_t extension_slot = -1;  // assigned by SchemaSet::finish(): the slot holding `_name` raw
-  std::string choice;     // FHIR value[x]: "value" for valueQuantity, valueString, …
-  bool choice_kind = false;  // not a message member: which alternative of `choice` is present
-                             // (an Enum whose codes are the type suffixes: Quantity, String, …)
+  std::string choice;                // FHIR value[x]: "value" for valueQuantity, valueString, …
+  bool choice_kind = false;          // not a message member: which alternative of `choice` is present
+                                     // (an Enum whose codes are the type suffixes: Quantity, String, …)
   bool readonly = false;
   DateFormat date_format = DateFormat::Iso;
 };
 
 struct RecordDesc {
-  std::string name;            // "Patient"
-  std::string resource_type;   // FHIR `resourceType` this record carries ("" if none)
-  std::string model;           // Odoo model ("" if none)
+  std::string name;           // "Patient"
+  std::string resource_type;  // FHIR `resourceType` this record carries ("" if none)
+  std::string model;          // Odoo model ("" if none)
   std::vector<FieldDesc> fields;
   std::uint32_t slot_count = 0;
   const FieldDesc* field(std::string_view member) const;  // by member name, or nullptr

@@ -112,7 +112,7 @@ TEST(Hl7Parse, EmptyIsAbsentAndQuotesAreNull) {
   auto null = hl7::lookup(m, "ZPI-2");
   ASSERT_TRUE(null.ok());
   EXPECT_EQ(null->kind, Lookup::Kind::null);
-  EXPECT_EQ(hl7::get(m, "ZPI-2"), "");        // get: "" means explicit null
+  EXPECT_EQ(hl7::get(m, "ZPI-2"), "");            // get: "" means explicit null
   EXPECT_EQ(hl7::get(m, "ZPI-3"), std::nullopt);  // absent
   EXPECT_EQ(hl7::get(m, "ZPI-9"), std::nullopt);  // beyond the segment
   EXPECT_EQ(hl7::encode(m), std::string(kAdt));   // both written back as read
@@ -194,8 +194,9 @@ TEST(Hl7Separators, CustomSeparatorsAndTruncationCharacter) {
 
 TEST(Hl7Terminators, NewlineAndCrLfAccepted) {
   const std::string cr = "MSH|^~\\&|A\rPID|1||X\rZZZ|z\r";
-  for (std::string text : {std::string("MSH|^~\\&|A\nPID|1||X\nZZZ|z\n"), std::string("MSH|^~\\&|A\r\nPID|1||X\r\nZZZ|z\r\n"),
-                           std::string("MSH|^~\\&|A\r\n\r\nPID|1||X\n\nZZZ|z"), cr}) {
+  for (std::string text :
+       {std::string("MSH|^~\\&|A\nPID|1||X\nZZZ|z\n"), std::string("MSH|^~\\&|A\r\nPID|1||X\r\nZZZ|z\r\n"),
+        std::string("MSH|^~\\&|A\r\n\r\nPID|1||X\n\nZZZ|z"), cr}) {
     auto m = must_parse(text);
     EXPECT_EQ(m.segments().size(), 3u);
     EXPECT_EQ(hl7::get(m, "PID-3"), "X");
@@ -230,8 +231,7 @@ TEST(Hl7Errors, TruncatedOrBadMsh) {
   auto e = must_fail("MSH|^~");
   EXPECT_EQ(e.where.path, "MSH-2");
   EXPECT_EQ(e.where.offset, 4u);
-  EXPECT_NE(e.to_string().find("HL7_BAD_SEPARATORS at segment 1 (MSH-2), byte 4"), std::string::npos)
-      << e.to_string();
+  EXPECT_NE(e.to_string().find("HL7_BAD_SEPARATORS at segment 1 (MSH-2), byte 4"), std::string::npos) << e.to_string();
 }
 
 TEST(Hl7Errors, BadSegmentNamesAndGarbage) {
@@ -268,15 +268,15 @@ TEST(Hl7Path, Accessors) {
   const std::string text = std::string(kAdt) + "OBX|1|ST|A\rOBX|2|ST|B^b1&b2\r";
   auto m = must_parse(text);
   EXPECT_EQ(hl7::get(m, "PID-5[1].2"), "JOHN");
-  EXPECT_EQ(hl7::get(m, "PID-5"), "DOE");          // first repetition, first component
+  EXPECT_EQ(hl7::get(m, "PID-5"), "DOE");  // first repetition, first component
   EXPECT_EQ(hl7::get(m, "PID[1]-11.3"), "TOWN");
   EXPECT_EQ(hl7::get(m, "OBX[2]-3"), "B");
   EXPECT_EQ(hl7::get(m, "OBX[2]-3.2.2"), "b2");
   EXPECT_EQ(hl7::get(m, "OBX[3]-3"), std::nullopt);
   EXPECT_EQ(hl7::get(m, "NK1-2"), std::nullopt);
   EXPECT_EQ(hl7::get(m, "PID-5[1].9"), std::nullopt);
-  for (const char* bad : {"", "PI", "pid-5", "PID", "PID-", "PID-0", "PID-5[0]", "PID-5[", "PID-5.x", "PID-5.1.1.1",
-                          "PID-99999999"}) {
+  for (const char* bad :
+       {"", "PI", "pid-5", "PID", "PID-", "PID-0", "PID-5[0]", "PID-5[", "PID-5.x", "PID-5.1.1.1", "PID-99999999"}) {
     auto r = hl7::lookup(m, bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {

@@ -14,8 +14,7 @@ namespace suture::runtime::hl7::detail {
 
 /// Reads MSH-1 and MSH-2 from `text` starting at `msh` (the offset of the letters "MSH").
 /// On success fills `out` and `msh2` (the unsplit encoding characters).
-std::optional<Error> read_separators(std::string_view text, std::size_t msh, Separators& out,
-                                     std::string_view& msh2);
+std::optional<Error> read_separators(std::string_view text, std::size_t msh, Separators& out, std::string_view& msh2);
 
 /// A malformed or (in strict mode) unknown escape found while decoding.
 struct EscapeProblem {

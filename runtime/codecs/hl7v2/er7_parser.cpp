@@ -24,12 +24,10 @@ class Parser {
   }
 
   Result<Message> run(Message msg) {
-    const std::size_t max_bytes =
-        std::min<std::size_t>(opt_.max_bytes, std::numeric_limits<std::uint32_t>::max() / 2);
+    const std::size_t max_bytes = std::min<std::size_t>(opt_.max_bytes, std::numeric_limits<std::uint32_t>::max() / 2);
     if (in_.size() > max_bytes)
       return Error{ErrorCode::TooLarge, Position{0, "", max_bytes},
-                   "message is " + std::to_string(in_.size()) + " bytes; the limit is " +
-                       std::to_string(max_bytes)};
+                   "message is " + std::to_string(in_.size()) + " bytes; the limit is " + std::to_string(max_bytes)};
     m_ = &msg;
     std::size_t pos = 0;
     if (in_.substr(0, 3) == "\xEF\xBB\xBF") msg.bom_ = true, pos = 3;

@@ -41,8 +41,8 @@ bool Message::absent(const Field& f) const {
 
 namespace detail {
 
-std::string format_path(std::string_view segment, std::size_t field, std::size_t repetition,
-                        std::size_t component, std::size_t subcomponent) {
+std::string format_path(std::string_view segment, std::size_t field, std::size_t repetition, std::size_t component,
+                        std::size_t subcomponent) {
   std::string s(segment);
   s += '-' + std::to_string(field);
   if (repetition != 0) s += '[' + std::to_string(repetition) + ']';

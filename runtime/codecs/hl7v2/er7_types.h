@@ -34,20 +34,18 @@ struct Separators {
   std::optional<char> truncation;  ///< v2.7: a fifth MSH-2 character, e.g. '#'
 
   /// The characters that split a segment. The truncation character marks data, it does not split.
-  bool is_separator(char c) const {
-    return c == field || c == component || c == repetition || c == subcomponent;
-  }
+  bool is_separator(char c) const { return c == field || c == component || c == repetition || c == subcomponent; }
 };
 
 /// Error kinds. The names (error_code_name) are stable and appear in logs and dead letters.
 enum class ErrorCode : std::uint8_t {
-  NoMsh,            ///< HL7_NO_MSH: the text does not start with an MSH segment
-  BadSeparators,    ///< HL7_BAD_SEPARATORS: MSH-1/MSH-2 missing, truncated, repeated or alphanumeric
-  BadSegmentName,   ///< HL7_BAD_SEGMENT_NAME: a segment id that is not three letters/digits
-  BadEscape,        ///< HL7_BAD_ESCAPE: malformed escape (strict mode: also unknown escapes)
-  TooLarge,         ///< HL7_TOO_LARGE: input longer than ParseOptions::max_bytes
-  TooComplex,       ///< HL7_TOO_COMPLEX: more segments or values than the limits allow
-  BadPath,          ///< HL7_BAD_PATH: an accessor path that does not parse
+  NoMsh,           ///< HL7_NO_MSH: the text does not start with an MSH segment
+  BadSeparators,   ///< HL7_BAD_SEPARATORS: MSH-1/MSH-2 missing, truncated, repeated or alphanumeric
+  BadSegmentName,  ///< HL7_BAD_SEGMENT_NAME: a segment id that is not three letters/digits
+  BadEscape,       ///< HL7_BAD_ESCAPE: malformed escape (strict mode: also unknown escapes)
+  TooLarge,        ///< HL7_TOO_LARGE: input longer than ParseOptions::max_bytes
+  TooComplex,      ///< HL7_TOO_COMPLEX: more segments or values than the limits allow
+  BadPath,         ///< HL7_BAD_PATH: an accessor path that does not parse
 };
 
 std::string_view error_code_name(ErrorCode code);
@@ -90,9 +88,9 @@ class Result {
 
 /// Bounds that keep work and memory linear and capped on any input (the parser is fuzzed).
 struct ParseOptions {
-  std::size_t max_bytes = 16u << 20;       ///< 16 MiB: larger messages are rejected (HL7_TOO_LARGE)
-  std::size_t max_segments = 100'000;      ///< HL7_TOO_COMPLEX beyond
-  std::size_t max_values = 2'000'000;      ///< leaves (subcomponents) in the whole message
+  std::size_t max_bytes = 16u << 20;   ///< 16 MiB: larger messages are rejected (HL7_TOO_LARGE)
+  std::size_t max_segments = 100'000;  ///< HL7_TOO_COMPLEX beyond
+  std::size_t max_values = 2'000'000;  ///< leaves (subcomponents) in the whole message
   /// Unknown escape sequences (`\Q\`) and malformed ones are kept verbatim unless strict, in
   /// which case they are HL7_BAD_ESCAPE. Formatting escapes (\.br\, \H\, …) are always kept.
   bool strict_escapes = false;
@@ -115,9 +113,15 @@ struct Range {
   std::uint32_t count = 0;
 };
 
-struct Component { Range values; };
-struct Repetition { Range components; };
-struct Field { Range repetitions; };
+struct Component {
+  Range values;
+};
+struct Repetition {
+  Range components;
+};
+struct Field {
+  Range repetitions;
+};
 
 /// A segment. fields[i] is field number i + 1, as HL7 counts; for MSH, field 1 is the field
 /// separator itself and field 2 the encoding characters, both kept unsplit and unescaped.

@@ -9,7 +9,9 @@
 namespace suture::runtime::hl7::detail {
 namespace {
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -81,12 +83,18 @@ std::optional<EscapeProblem> decode_escapes(std::string_view raw, const Separato
     }
     std::string_view body = raw.substr(esc + 1, close - esc - 1);
     std::string_view whole = raw.substr(esc, close - esc + 1);
-    if (body.size() == 1 && body[0] == 'F') out.push_back(seps.field);
-    else if (body.size() == 1 && body[0] == 'S') out.push_back(seps.component);
-    else if (body.size() == 1 && body[0] == 'T') out.push_back(seps.subcomponent);
-    else if (body.size() == 1 && body[0] == 'R') out.push_back(seps.repetition);
-    else if (body.size() == 1 && body[0] == 'E') out.push_back(seps.escape);
-    else if (body.size() == 1 && body[0] == 'P' && seps.truncation) out.push_back(*seps.truncation);
+    if (body.size() == 1 && body[0] == 'F')
+      out.push_back(seps.field);
+    else if (body.size() == 1 && body[0] == 'S')
+      out.push_back(seps.component);
+    else if (body.size() == 1 && body[0] == 'T')
+      out.push_back(seps.subcomponent);
+    else if (body.size() == 1 && body[0] == 'R')
+      out.push_back(seps.repetition);
+    else if (body.size() == 1 && body[0] == 'E')
+      out.push_back(seps.escape);
+    else if (body.size() == 1 && body[0] == 'P' && seps.truncation)
+      out.push_back(*seps.truncation);
     else if (body.size() > 1 && body[0] == 'X') {
       auto hex = body.substr(1);
       if (hex.size() % 2 != 0 || !all_hex(hex)) {

@@ -19,8 +19,7 @@ Error bad(std::size_t offset, std::string message, std::string path) {
 
 }  // namespace
 
-std::optional<Error> read_separators(std::string_view text, std::size_t msh, Separators& out,
-                                     std::string_view& msh2) {
+std::optional<Error> read_separators(std::string_view text, std::size_t msh, Separators& out, std::string_view& msh2) {
   std::size_t pos = msh + 3;
   if (pos >= text.size() || text[pos] == '\r' || text[pos] == '\n')
     return bad(pos, "MSH is truncated: no field separator (MSH-1)", "MSH-1");
@@ -31,15 +30,15 @@ std::optional<Error> read_separators(std::string_view text, std::size_t msh, Sep
   while (end < text.size() && text[end] != field && text[end] != '\r' && text[end] != '\n') ++end;
   msh2 = text.substr(start, end - start);
   if (msh2.size() < 4)
-    return bad(start, "MSH-2 is truncated: it needs component, repetition, escape and subcomponent "
-                      "characters (e.g. ^~\\&)", "MSH-2");
-  if (msh2.size() > 5)
-    return bad(start, "MSH-2 has more than 5 encoding characters", "MSH-2");
+    return bad(start,
+               "MSH-2 is truncated: it needs component, repetition, escape and subcomponent "
+               "characters (e.g. ^~\\&)",
+               "MSH-2");
+  if (msh2.size() > 5) return bad(start, "MSH-2 has more than 5 encoding characters", "MSH-2");
   for (std::size_t i = 0; i < msh2.size(); ++i) {
     if (!usable(msh2[i]))
       return bad(start + i, "MSH-2 encoding characters must be printable and non-alphanumeric", "MSH-2");
-    if (msh2[i] == field)
-      return bad(start + i, "an MSH-2 encoding character repeats the field separator", "MSH-2");
+    if (msh2[i] == field) return bad(start + i, "an MSH-2 encoding character repeats the field separator", "MSH-2");
     for (std::size_t j = 0; j < i; ++j)
       if (msh2[j] == msh2[i]) return bad(start + i, "MSH-2 repeats an encoding character", "MSH-2");
   }
