@@ -4,6 +4,7 @@
 // read the real definitions under SUTURE_SHARED_DATA_DIR; small handmade inputs are written
 // to a temporary folder by the tests themselves.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -50,7 +51,8 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("suture_schema_" + std::string(info->test_suite_name()) + "_" + info->name());
+    path_ = fs::temp_directory_path() / ("suture_schema_" + std::string(info->test_suite_name()) + "_" + info->name() +
+                                         "_" + std::to_string(::getpid()));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -88,7 +90,8 @@ std::string joined(const std::vector<std::string>& lines) {
 class FhirBase : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    out_ = new fs::path(fs::temp_directory_path() / "suture_schema_fhir_base");
+    // Per process: CTest runs each test in its own process, several at once.
+    out_ = new fs::path(fs::temp_directory_path() / ("suture_schema_fhir_base_" + std::to_string(::getpid())));
     fs::remove_all(*out_);
     report_ = new ImportReport(import_fhir({kFhirDefinitions}, *out_));
   }
