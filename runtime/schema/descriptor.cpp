@@ -10,7 +10,7 @@ int EnumDesc::index_of(std::string_view code) const {
 }
 
 const FieldDesc* RecordDesc::field(std::string_view member) const {
-  auto it = by_name.find(std::string(member));
+  auto it = by_name.find(member);
   return it == by_name.end() ? nullptr : &fields[it->second];
 }
 

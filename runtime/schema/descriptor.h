@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -53,8 +54,13 @@ struct RecordDesc {
   std::uint32_t slot_count = 0;
   const FieldDesc* field(std::string_view member) const;  // by member name, or nullptr
 
-  // Filled by SchemaSet::finish(): member name → field index.
-  std::unordered_map<std::string, std::uint32_t> by_name;
+  // Filled by SchemaSet::finish(): member name → field index. Looked up by string_view
+  // without building a string (the decoder does this for every member of every message).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> by_name;
 };
 
 // Owns descriptors; pointers into it stay valid for its lifetime.

@@ -1,0 +1,75 @@
+// odoo_encode.cpp — abi::Record → the `vals` dict of Odoo's create/write. Present, writable
+// fields only: readonly fields are never written, an explicit Null clears (`false`), a
+// many2one is its id, an x2many replaces the whole set ([[6, 0, [ids]]]), decimals are written
+// from their text and dates/datetimes in Odoo's naive UTC form.
+#include "runtime/codecs/json/json.h"
+#include "runtime/codecs/json/temporal.h"
+#include "runtime/codecs/json/writer.h"
+
+namespace suture::runtime::json {
+namespace {
+
+using abi::Kind;
+
+void write_vals(std::string& out, const abi::Record& record);
+
+void write_scalar(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
+  switch (v.kind) {
+    case Kind::Absent:
+    case Kind::Null: out += "false"; break;
+    case Kind::Bool: out += v.boolean ? "true" : "false"; break;
+    case Kind::Int:
+    case Kind::Duration: write_integer(out, v.integer); break;
+    case Kind::Decimal:
+    case Kind::Json: out.append(v.text, v.aux); break;
+    case Kind::String:
+    case Kind::Time: write_string(out, v.str()); break;
+    case Kind::Date:
+    case Kind::DateTime:
+    case Kind::Instant: write_string(out, to_odoo_temporal(v)); break;
+    case Kind::Enum:
+      if (type.enumeration != nullptr && v.aux < type.enumeration->codes.size())
+        write_string(out, type.enumeration->codes[v.aux]);
+      else
+        out += "false";
+      break;
+    case Kind::Record: write_vals(out, *v.record); break;
+    case Kind::List:
+      out += '[';
+      for (std::uint32_t i = 0; i < v.aux; ++i) {
+        if (i != 0) out += ',';
+        write_scalar(out, type, v.items[i]);
+      }
+      out += ']';
+      break;
+  }
+}
+
+void write_vals(std::string& out, const abi::Record& record) {
+  bool first = true;
+  out += '{';
+  for (const abi::FieldDesc& f : record.desc->fields) {
+    const abi::Value& v = record.slots[f.slot];
+    if (f.readonly || v.kind == Kind::Absent) continue;
+    write_key(out, f.name, first);
+    if (f.type.odoo_id && f.type.list) {
+      out += "[[6,0,";
+      if (v.kind == Kind::List)
+        write_scalar(out, f.type, v);
+      else
+        out += "[]";  // Null: replace with nothing
+      out += "]]";
+    } else {
+      write_scalar(out, f.type, v);
+    }
+  }
+  out += '}';
+}
+
+}  // namespace
+
+void encode_odoo_values(const abi::Record& record, std::string& out) {
+  write_vals(out, record);
+}
+
+}  // namespace suture::runtime::json

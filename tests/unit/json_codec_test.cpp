@@ -1,0 +1,581 @@
+// json_codec_test.cpp — the JSON codecs (runtime/codecs/json) against the generated FHIR R4 and
+// Odoo schemas in stdlib/ and the sample messages in ../shared/data: every FHIR example and
+// every Odoo record / webhook body decodes and round-trips; each rule has its error code and path.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "compiler/lower/schema_descriptors.h"
+#include "runtime/codecs/json/json.h"
+
+namespace fs = std::filesystem;
+namespace json = suture::runtime::json;
+namespace sabi = suture::abi;
+using suture::runtime::Arena;
+
+namespace {
+
+const sabi::SchemaSet& fhir() {
+  static auto described = suture::lower::describe_modules({"fhir.r4"}, SUTURE_STDLIB_DIR);
+  return described->schemas;
+}
+const sabi::SchemaSet& odoo() {
+  static auto described = suture::lower::describe_modules({"odoo"}, SUTURE_STDLIB_DIR);
+  return described->schemas;
+}
+
+const sabi::RecordDesc& model(std::string_view name) {
+  // SchemaSet indexes records by name; find the one whose @model matches by probing names.
+  static std::map<std::string, const sabi::RecordDesc*, std::less<>> by_model = [] {
+    std::map<std::string, const sabi::RecordDesc*, std::less<>> m;
+    for (const char* n : {"ResPartner", "ProductProduct", "PurchaseOrder", "PurchaseOrderLine", "StockPicking",
+                          "StockMove", "MaintenanceEquipment", "MaintenanceRequest", "CalendarEvent", "ProjectTask"})
+      if (const sabi::RecordDesc* r = odoo().record(n)) m[r->model] = r;
+    return m;
+  }();
+  auto it = by_model.find(name);
+  if (it == by_model.end()) throw std::runtime_error("no record for model " + std::string(name));
+  return *it->second;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A canonical form for semantic comparison: object members sorted by key, array order kept,
+// numbers by their exact text, strings by value (unescaped).
+std::string canonical(simdjson::ondemand::value v) {
+  using simdjson::ondemand::json_type;
+  json_type t = v.type().value();
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+  };
+  switch (t) {
+    case json_type::object: {
+      std::vector<std::pair<std::string, std::string>> members;
+      for (auto f : v.get_object()) {
+        std::string key(f.unescaped_key().value());
+        members.emplace_back(key, canonical(f.value()));
+      }
+      std::sort(members.begin(), members.end());
+      std::string out = "{";
+      for (auto& [k, c] : members) out += nlohmann::json(k).dump() + ":" + c + ",";
+      return out + "}";
+    }
+    case json_type::array: {
+      std::string out = "[";
+      for (auto item : v.get_array()) out += canonical(item.value()) + ",";
+      return out + "]";
+    }
+    case json_type::string: return nlohmann::json(std::string(v.get_string().value())).dump();
+    default: return trim(v.raw_json_token());
+  }
+}
+
+std::string canonical(const std::string& text) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(text);
+  auto doc = parser.iterate(padded);
+  simdjson::ondemand::value root = doc.get_value().value();
+  return canonical(root);
+}
+
+json::DecodeOptions reject() {
+  return {};
+}
+json::DecodeOptions keep() {
+  json::DecodeOptions o;
+  o.unknown = json::Unknown::Keep;
+  return o;
+}
+
+struct Decoded {
+  Arena arena;
+  json::DecodeResult result;
+};
+
+void expect_error(const json::DecodeResult& r, const std::string& code, const std::string& path) {
+  ASSERT_FALSE(r.record) << "expected " << code;
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_EQ(r.error->code, code) << r.error->message;
+  EXPECT_EQ(r.error->path, path) << r.error->message;
+}
+
+json::DecodeResult patient(Arena& arena, const std::string& text, const json::DecodeOptions& o = {}) {
+  return json::decode_fhir(text, fhir(), arena, o);
+}
+
+const sabi::Value& slot(const sabi::Record& r, std::string_view field) {
+  const sabi::FieldDesc* f = r.desc->field(field);
+  if (f == nullptr) throw std::runtime_error("no field " + std::string(field));
+  return r.slots[f->slot];
+}
+const sabi::Value& ext(const sabi::Record& r, std::string_view field) {
+  return r.slots[r.desc->field(field)->extension_slot];
+}
+
+}  // namespace
+
+TEST(JsonSchemas, Describe) {
+  EXPECT_TRUE(fhir().resource("Patient") != nullptr);
+  EXPECT_EQ(model("res.partner").model, "res.partner");
+}
+
+// ---------------------------------------------------------------- FHIR examples
+
+TEST(FhirExamples, EveryExampleDecodesAndRoundTrips) {
+  const fs::path dir = fs::path(SUTURE_SHARED_DATA) / "fhir-r4" / "examples";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GT(files.size(), 0u) << "no examples in " << dir;
+  std::size_t ok = 0, bytes = 0;
+  std::chrono::nanoseconds decode_time{0};
+  Arena arena;
+  for (const auto& file : files) {
+    std::string text = read_file(file);
+    arena.reset();
+    auto start = std::chrono::steady_clock::now();
+    auto result = json::decode_fhir(text, fhir(), arena, reject());
+    decode_time += std::chrono::steady_clock::now() - start;
+    bytes += text.size();
+    if (!result) {
+      ADD_FAILURE() << file.filename() << ": " << result.error->code << " at " << result.error->path << ": "
+                    << result.error->message;
+      continue;
+    }
+    std::string encoded;
+    json::encode_fhir(*result.record, encoded);
+    if (canonical(encoded) != canonical(text)) {
+      ADD_FAILURE() << file.filename() << ": re-encoded JSON differs\n" << encoded.substr(0, 2000);
+      continue;
+    }
+    // The encoding is a fixed point.
+    Arena again;
+    auto second = json::decode_fhir(encoded, fhir(), again, reject());
+    ASSERT_TRUE(second) << file.filename();
+    std::string reencoded;
+    json::encode_fhir(*second.record, reencoded);
+    EXPECT_EQ(reencoded, encoded) << file.filename();
+    ++ok;
+  }
+  double seconds = std::chrono::duration<double>(decode_time).count();
+  std::cout << "[ info ] " << ok << "/" << files.size() << " FHIR examples round-trip; decoded " << bytes
+            << " bytes in " << seconds * 1e3 << " ms (" << (seconds > 0 ? bytes / seconds / 1e6 : 0) << " MB/s)\n";
+  EXPECT_EQ(ok, files.size());
+}
+
+// ---------------------------------------------------------------- FHIR rules
+
+TEST(FhirDecode, DecimalKeepsItsText) {
+  Arena a;
+  auto r = json::decode_fhir(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
+      "valueQuantity":{"value":1.50,"unit":"mg"}})",
+                             fhir(), a);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path << " " << r.error->message;
+  const sabi::Value& q = slot(*r.record, "valueQuantity");
+  ASSERT_EQ(q.kind, sabi::Kind::Record);
+  const sabi::Value& value = slot(*q.record, "value");
+  EXPECT_EQ(value.kind, sabi::Kind::Decimal);
+  EXPECT_EQ(value.str(), "1.50");
+  std::string out;
+  json::encode_fhir(*r.record, out);
+  EXPECT_NE(out.find("\"value\":1.50"), std::string::npos) << out;
+  EXPECT_EQ(out.rfind("{\"resourceType\":\"Observation\"", 0), 0u) << out;
+}
+
+TEST(FhirDecode, IntegersMustBeIntegers) {
+  Arena a;
+  expect_error(patient(a, R"({"resourceType":"Patient","multipleBirthInteger":1.5})"), "JSON_BAD_INTEGER",
+               "$.multipleBirthInteger");
+  expect_error(patient(a, R"({"resourceType":"Patient","multipleBirthInteger":9223372036854775808})"),
+               "JSON_BAD_INTEGER", "$.multipleBirthInteger");
+  // Beyond uint64 / double range simdjson's validation refuses the number itself (no path).
+  expect_error(patient(a, R"({"resourceType":"Patient","multipleBirthInteger":99999999999999999999})"),
+               "JSON_BAD_NUMBER", "$");
+  auto ok = patient(a, R"({"resourceType":"Patient","multipleBirthInteger":-3})");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(slot(*ok.record, "multipleBirthInteger").integer, -3);
+}
+
+TEST(FhirDecode, PrimitiveExtensions) {
+  Arena a;
+  std::string text =
+      R"({"resourceType":"Patient","birthDate":"1970-03","_birthDate":{"extension":[{"url":"u","valueDateTime":"1970-03-30T14:35:00+01:00"}]},
+    "name":[{"given":["Jim",null,"Bob"],"_given":[null,{"extension":[{"url":"v","valueString":"J."}]},null]}]})";
+  auto r = patient(a, text);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path << " " << r.error->message;
+  const sabi::Value& birth = slot(*r.record, "birthDate");
+  EXPECT_EQ(birth.kind, sabi::Kind::Date);
+  EXPECT_EQ(birth.precision, sabi::Precision::Month);
+  EXPECT_EQ(ext(*r.record, "birthDate").kind, sabi::Kind::Json);
+  EXPECT_EQ(ext(*r.record, "birthDate").str().substr(0, 13), R"({"extension":)");
+  const sabi::Record& name = *slot(*r.record, "name").items[0].record;
+  const sabi::Value& given = slot(name, "given");
+  ASSERT_EQ(given.aux, 3u);
+  EXPECT_EQ(given.items[1].kind, sabi::Kind::Null);
+  EXPECT_EQ(given.items[2].str(), "Bob");
+  EXPECT_EQ(ext(name, "given").str().front(), '[');
+  std::string out;
+  json::encode_fhir(*r.record, out);
+  EXPECT_EQ(canonical(out), canonical(text));
+  EXPECT_NE(out.find(R"("given":["Jim",null,"Bob"],"_given":[null,)"), std::string::npos) << out;
+
+  expect_error(patient(a, R"({"resourceType":"Patient","_birthDate":[]})"), "JSON_WRONG_TYPE", "$._birthDate");
+  expect_error(patient(a, R"({"resourceType":"Patient","birthDate":null})"), "JSON_NULL_NOT_ALLOWED", "$.birthDate");
+  expect_error(patient(a, R"({"resourceType":"Patient","name":[null]})"), "JSON_NULL_NOT_ALLOWED", "$.name[0]");
+}
+
+TEST(FhirDecode, ChoiceConflict) {
+  Arena a;
+  expect_error(patient(a, R"({"resourceType":"Patient","deceasedBoolean":true,"deceasedDateTime":"2020-01-01"})"),
+               "JSON_CHOICE_CONFLICT", "$.deceasedDateTime");
+  expect_error(patient(a, R"({"resourceType":"Patient","deceasedBoolean":true,"_deceasedDateTime":{"id":"x"}})"),
+               "JSON_CHOICE_CONFLICT", "$._deceasedDateTime");
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","deceasedBoolean":true,"_deceasedBoolean":{"id":"x"}})"));
+}
+
+TEST(FhirDecode, ChoiceKindSaysWhichAlternativeIsPresent) {
+  Arena a;
+  const std::string json =
+      R"({"resourceType":"Observation","status":"final","code":{"text":"t"},"valueQuantity":{"value":1.50}})";
+  auto r = suture::runtime::json::decode_fhir(json, fhir(), a, {});
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  const sabi::FieldDesc* kind = r.record->desc->field("value");
+  ASSERT_NE(kind, nullptr);
+  EXPECT_TRUE(kind->choice_kind);
+  const sabi::Value& v = r.record->slots[kind->slot];
+  ASSERT_EQ(v.kind, sabi::Kind::Enum);
+  EXPECT_STREQ(v.text, "Quantity");
+  std::string out;
+  suture::runtime::json::encode_fhir(*r.record, out);
+  EXPECT_EQ(out.find("\"Quantity\""), std::string::npos) << out;  // derived, never written
+  // Without any value[x] the kind is absent; a literal "value" member is not a member at all.
+  auto none =
+      suture::runtime::json::decode_fhir(R"({"resourceType":"Observation","status":"final","code":{}})", fhir(), a, {});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none.record->slots[kind->slot].kind, sabi::Kind::Absent);
+  auto forged = suture::runtime::json::decode_fhir(
+      R"({"resourceType":"Observation","status":"final","code":{},"value":"Quantity"})", fhir(), a, {});
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.error->code, "JSON_UNKNOWN_MEMBER");
+}
+
+TEST(FhirDecode, EnumCodes) {
+  Arena a;
+  auto r = patient(a, R"({"resourceType":"Patient","gender":"female"})");
+  ASSERT_TRUE(r);
+  const sabi::Value& g = slot(*r.record, "gender");
+  EXPECT_EQ(g.kind, sabi::Kind::Enum);
+  const sabi::FieldDesc* f = r.record->desc->field("gender");
+  EXPECT_EQ(f->type.enumeration->codes[g.aux], "female");
+  EXPECT_STREQ(g.text, "female");
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F"})"), "JSON_BAD_ENUM_CODE", "$.gender");
+  expect_error(patient(a, R"({"resourceType":"Patient","address":[{},{"use":"holiday"}]})"), "JSON_BAD_ENUM_CODE",
+               "$.address[1].use");
+}
+
+TEST(FhirDecode, Dates) {
+  Arena a;
+  auto date = [&](const std::string& v) {
+    return patient(a, R"({"resourceType":"Patient","birthDate":")" + v + "\"}");
+  };
+  auto deceased = [&](const std::string& v) {
+    return patient(a, R"({"resourceType":"Patient","deceasedDateTime":")" + v + "\"}");
+  };
+  for (const char* good : {"2001", "2001-02", "2001-02-28", "2000-02-29"}) EXPECT_TRUE(date(good)) << good;
+  for (const char* bad : {"01", "2001-2", "2001-02-30", "2001-13", "2001-02-03T10:00:00Z", "2001-02-03 ", "0000"})
+    expect_error(date(bad), "JSON_BAD_DATE", "$.birthDate");
+  auto full = deceased("2015-02-07T13:28:17.239+02:00");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(slot(*full.record, "deceasedDateTime").precision, sabi::Precision::Fraction);
+  EXPECT_TRUE(slot(*full.record, "deceasedDateTime").flags & sabi::kHasOffset);
+  auto year = deceased("2015");
+  ASSERT_TRUE(year);
+  EXPECT_EQ(slot(*year.record, "deceasedDateTime").precision, sabi::Precision::Year);
+  EXPECT_FALSE(slot(*year.record, "deceasedDateTime").flags & sabi::kHasOffset);
+  for (const char* bad :
+       {"2015-02-07T13:28:17", "2015-02-07T13:28Z", "2015-02-07T25:00:00Z", "2015-02-07T13:28:17+15:00"})
+    expect_error(deceased(bad), "JSON_BAD_DATE", "$.deceasedDateTime");
+  // instant: full only
+  expect_error(patient(a, R"({"resourceType":"Patient","meta":{"lastUpdated":"2015-02-07"}})"), "JSON_BAD_DATE",
+               "$.meta.lastUpdated");
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","meta":{"lastUpdated":"2015-02-07T13:28:17.239Z"}})"));
+}
+
+TEST(FhirDecode, UnknownMembers) {
+  Arena a;
+  std::string text =
+      R"({"resourceType":"Patient","nickname":{"a":[1.0,"x"]},"active":true,"name":[{"text":"A","extra":1.10}]})";
+  expect_error(patient(a, text), "JSON_UNKNOWN_MEMBER", "$.nickname");
+  auto r = patient(a, text, keep());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r.record->unknown_count, 1u);
+  EXPECT_EQ(std::string_view(r.record->unknown[0].key, r.record->unknown[0].key_size), "nickname");
+  EXPECT_EQ(std::string_view(r.record->unknown[0].raw, r.record->unknown[0].raw_size), R"({"a":[1.0,"x"]})");
+  std::string out;
+  json::encode_fhir(*r.record, out);
+  EXPECT_EQ(canonical(out), canonical(text));
+  EXPECT_EQ(out.substr(out.size() - 28), R"(,"nickname":{"a":[1.0,"x"]}})") << out;
+  // `_x` for a non-primitive is not an extension slot: unknown.
+  expect_error(patient(a, R"({"resourceType":"Patient","_name":{}})"), "JSON_UNKNOWN_MEMBER", "$._name");
+}
+
+TEST(FhirDecode, ResourceType) {
+  Arena a;
+  expect_error(patient(a, R"({"active":true})"), "JSON_MISSING_RESOURCE_TYPE", "$");
+  expect_error(patient(a, R"({"resourceType":"Nope"})"), "JSON_UNKNOWN_RESOURCE_TYPE", "$.resourceType");
+  expect_error(patient(a, R"({"resourceType":7})"), "JSON_WRONG_TYPE", "$.resourceType");
+  expect_error(json::decode_fhir_as(R"({"resourceType":"Observation"})", *fhir().resource("Patient"), a),
+               "JSON_RESOURCE_TYPE_MISMATCH", "$.resourceType");
+  expect_error(json::decode_fhir_as(R"({"active":true})", *fhir().resource("Patient"), a), "JSON_MISSING_RESOURCE_TYPE",
+               "$");
+  // Resource-typed elements stay raw JSON.
+  auto r = patient(a, R"({"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o1"}]})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(slot(*r.record, "contained").items[0].kind, sabi::Kind::Json);
+}
+
+TEST(FhirDecode, WrongTypesAndMalformedJson) {
+  Arena a;
+  expect_error(patient(a, R"({"resourceType":"Patient","active":"yes"})"), "JSON_WRONG_TYPE", "$.active");
+  expect_error(patient(a, R"({"resourceType":"Patient","name":{"text":"x"}})"), "JSON_WRONG_TYPE", "$.name");
+  expect_error(patient(a, R"({"resourceType":"Patient","name":[{"given":[1]}]})"), "JSON_WRONG_TYPE",
+               "$.name[0].given[0]");
+  expect_error(patient(a, R"({"resourceType":"Patient","active":true,"active":false})"), "JSON_DUPLICATE_MEMBER",
+               "$.active");
+  expect_error(patient(a, R"([1,2])"), "JSON_WRONG_TYPE", "$");
+  for (std::string bad : {R"({"resourceType":"Patient",)", R"({"resourceType":"Patient"} x)", R"({"a":tru})", "",
+                          R"({"a":"\x"})", "{\"a\":\"\x01\"}"})
+    expect_error(patient(a, bad), "JSON_MALFORMED", "$");
+  expect_error(patient(a, "{\"resourceType\":\"Pat\xff\"}"), "JSON_INVALID_UTF8", "$");
+  expect_error(patient(a, R"({"a":01})"), "JSON_BAD_NUMBER", "$");
+  // Extensions are raw text, yet still validated JSON.
+  expect_error(patient(a, R"({"resourceType":"Patient","_birthDate":{"a":[1,]}})"), "JSON_MALFORMED", "$");
+}
+
+TEST(FhirDecode, Limits) {
+  Arena a;
+  json::DecodeOptions small;
+  small.max_bytes = 10;
+  expect_error(patient(a, R"({"resourceType":"Patient"})", small), "JSON_TOO_LARGE", "$");
+  std::string deep = R"({"resourceType":"Patient","_birthDate":)";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  for (int i = 0; i < 100; ++i) deep += "]";
+  deep += "}";
+  expect_error(patient(a, deep), "JSON_TOO_DEEP", "$");
+  json::DecodeOptions shallow;
+  shallow.max_depth = 2;
+  expect_error(patient(a, R"({"resourceType":"Patient","name":[{"text":"x"}]})", shallow), "JSON_TOO_DEEP", "$");
+}
+
+TEST(FhirDecode, RequiredMembers) {
+  Arena a;
+  expect_error(patient(a, R"({"resourceType":"Patient","extension":[{"valueString":"x"}]})"), "JSON_MISSING_MEMBER",
+               "$.extension[0]");
+}
+
+TEST(FhirEncode, EscapesStringsAndKeepsUnicode) {
+  Arena a;
+  std::string text = R"({"resourceType":"Patient","id":"a\"b\\c\n\u0001é\u00e9"})";
+  auto r = patient(a, text);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(slot(*r.record, "id").str(), "a\"b\\c\n\x01\xc3\xa9\xc3\xa9");
+  std::string out;
+  json::encode_fhir(*r.record, out);
+  EXPECT_EQ(out, "{\"resourceType\":\"Patient\",\"id\":\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\xc3\xa9\"}");
+}
+
+TEST(FhirDecode, InputMayBeFreedAfterDecoding) {
+  Arena a;
+  auto text = std::make_unique<std::string>(R"({"resourceType":"Patient","id":"p1","birthDate":"1970"})");
+  auto r = patient(a, *text);
+  ASSERT_TRUE(r);
+  text.reset();
+  EXPECT_EQ(slot(*r.record, "id").str(), "p1");
+}
+
+// ---------------------------------------------------------------- Odoo
+
+TEST(OdooDecode, EveryWebhookBody) {
+  std::ifstream in(fs::path(SUTURE_SHARED_DATA) / "odoo17" / "webhooks.jsonl");
+  std::size_t count = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto webhook = nlohmann::json::parse(line);
+    std::string body = webhook["body"].dump();
+    Arena a;
+    const sabi::RecordDesc& desc = model(webhook["body"]["_model"].get<std::string>());
+    auto r = json::decode_odoo(body, desc, a, reject());
+    ASSERT_TRUE(r) << body << "\n" << r.error->code << " at " << r.error->path << ": " << r.error->message;
+    EXPECT_EQ(r.record->unknown_count, 3u);  // _action, _id, _model
+    // `false` → absent; present values as sent.
+    for (auto& [key, value] : webhook["body"].items()) {
+      const sabi::FieldDesc* f = desc.field(key);
+      if (f == nullptr || f->name != key) continue;
+      const sabi::Value& v = r.record->slots[f->slot];
+      if (value.is_boolean() && !value.get<bool>() && f->type.kind != sabi::Kind::Bool) {
+        EXPECT_EQ(v.kind, sabi::Kind::Absent) << key;
+      } else {
+        EXPECT_NE(v.kind, sabi::Kind::Absent) << key;
+      }
+      if (f->type.odoo_id && !f->type.list && value.is_number()) {
+        EXPECT_EQ(v.integer, value.get<std::int64_t>());
+      }
+      if (key == "write_date") {
+        EXPECT_EQ(v.kind, sabi::Kind::DateTime);
+        EXPECT_EQ(v.precision, sabi::Precision::Fraction);
+        EXPECT_FALSE(v.flags & sabi::kHasOffset);
+      }
+    }
+    ++count;
+  }
+  EXPECT_GT(count, 0u);
+  std::cout << "[ info ] " << count << " webhook bodies decode\n";
+}
+
+TEST(OdooDecode, EveryReadRecord) {
+  auto all = nlohmann::json::parse(read_file(fs::path(SUTURE_SHARED_DATA) / "odoo17" / "records.json"));
+  std::size_t count = 0;
+  for (auto& [name, records] : all.items()) {
+    // "stock.picking.done" is stock.picking read again after validation.
+    std::string model_name = name == "stock.picking.done" ? "stock.picking" : name;
+    const sabi::RecordDesc& desc = model(model_name);
+    for (auto& record : records) {
+      std::string text = record.dump();
+      Arena a;
+      auto r = json::decode_odoo(text, desc, a, reject());
+      ASSERT_TRUE(r) << name << ": " << text << "\n"
+                     << r.error->code << " at " << r.error->path << ": " << r.error->message;
+      for (auto& [key, value] : record.items()) {
+        const sabi::FieldDesc* f = desc.field(key);
+        const sabi::Value& v = r.record->slots[f->slot];
+        if (f->type.odoo_id && !f->type.list && value.is_array()) {
+          EXPECT_EQ(v.kind, sabi::Kind::Int);
+          EXPECT_EQ(v.integer, value[0].get<std::int64_t>());
+          EXPECT_EQ(r.record->slots[f->extension_slot].str(), value[1].get<std::string>());
+        }
+        if (f->type.kind == sabi::Kind::Decimal && value.is_number()) {
+          // The exact text: 7.3500000000000005 stays as Odoo wrote it.
+          std::string raw = value.dump();
+          if (text.find(raw) != std::string::npos) {
+            EXPECT_EQ(v.str(), raw) << key;
+          }
+        }
+      }
+      ++count;
+    }
+  }
+  EXPECT_GT(count, 0u);
+  std::cout << "[ info ] " << count << " read() records decode\n";
+}
+
+TEST(OdooDecode, Rules) {
+  Arena a;
+  const sabi::RecordDesc& partner = model("res.partner");
+  auto r =
+      json::decode_odoo(R"({"id":3,"name":"X","email":false,"active":false,"parent_id":[9,"St. E"],"country_id":233,
+      "category_id":[1,2],"write_date":"2026-11-24 13:43:45","date":"2026-11-24","lang":"en_US"})",
+                        partner, a);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  EXPECT_EQ(slot(*r.record, "email").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "active").kind, sabi::Kind::Bool);
+  EXPECT_FALSE(slot(*r.record, "active").boolean);
+  EXPECT_EQ(slot(*r.record, "parent_id").integer, 9);
+  EXPECT_EQ(ext(*r.record, "parent_id").str(), "St. E");
+  EXPECT_EQ(slot(*r.record, "country_id").integer, 233);
+  EXPECT_EQ(ext(*r.record, "country_id").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "category_id").aux, 2u);
+  EXPECT_EQ(slot(*r.record, "write_date").precision, sabi::Precision::Second);
+  EXPECT_EQ(slot(*r.record, "date").precision, sabi::Precision::Day);
+
+  expect_error(json::decode_odoo(R"({"name":true})", partner, a), "JSON_WRONG_TYPE", "$.name");
+  expect_error(json::decode_odoo(R"({"write_date":"2026-11-24T13:43:45+02:00:00"})", partner, a), "JSON_BAD_DATE",
+               "$.write_date");
+  expect_error(json::decode_odoo(R"({"parent_id":[9]})", partner, a), "JSON_WRONG_TYPE", "$.parent_id");
+  expect_error(json::decode_odoo(R"({"parent_id":["9","x"]})", partner, a), "JSON_WRONG_TYPE", "$.parent_id[0]");
+  expect_error(json::decode_odoo(R"({"lang":"xx_XX"})", partner, a), "JSON_BAD_ENUM_CODE", "$.lang");
+  expect_error(json::decode_odoo(R"({"_model":"stock.picking","id":1})", partner, a), "JSON_MODEL_MISMATCH",
+               "$._model");
+  expect_error(json::decode_odoo(R"({"x_custom":1})", partner, a), "JSON_UNKNOWN_MEMBER", "$.x_custom");
+  auto kept = json::decode_odoo(R"({"x_custom":[1, 2.50]})", partner, a, keep());
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(std::string_view(kept.record->unknown[0].raw, kept.record->unknown[0].raw_size), "[1, 2.50]");
+  expect_error(json::decode_odoo(R"({"_parent_id":"x"})", partner, a), "JSON_UNKNOWN_MEMBER", "$._parent_id");
+}
+
+TEST(OdooEncode, Values) {
+  Arena a;
+  const sabi::RecordDesc& partner = model("res.partner");
+  auto r =
+      json::decode_odoo(R"({"id":11,"name":"Jane \"Q\" Doe","email":false,"is_company":false,"parent_id":[9,"St. E"],
+      "category_id":[3,4],"create_date":"2026-11-24 13:43:45","credit_limit":1.50,"partner_latitude":7.3500000000000005,
+      "signup_expiration":"2026-11-24 13:43:45.828494","lang":"en_US"})",
+                        partner, a);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  std::string vals;
+  json::encode_odoo_values(*r.record, vals);
+  // id and create_date are readonly, email is absent (false): none is written.
+  auto parsed = nlohmann::json::parse(vals);
+  EXPECT_FALSE(parsed.contains("id"));
+  EXPECT_FALSE(parsed.contains("create_date"));
+  EXPECT_FALSE(parsed.contains("email"));
+  EXPECT_EQ(parsed["name"], "Jane \"Q\" Doe");
+  EXPECT_EQ(parsed["is_company"], false);
+  EXPECT_EQ(parsed["parent_id"], 9);
+  EXPECT_EQ(parsed["category_id"], nlohmann::json::parse("[[6,0,[3,4]]]"));
+  EXPECT_EQ(parsed["lang"], "en_US");
+  EXPECT_EQ(parsed["signup_expiration"], "2026-11-24 13:43:45.828494");
+  EXPECT_NE(vals.find("\"credit_limit\":1.50"), std::string::npos) << vals;
+  EXPECT_NE(vals.find("\"partner_latitude\":7.3500000000000005"), std::string::npos) << vals;
+
+  // Explicit Null clears; ISO datetimes with offsets become naive UTC.
+  sabi::Record* rec = r.record;
+  const sabi::FieldDesc* parent = partner.field("parent_id");
+  rec->slots[parent->slot].kind = sabi::Kind::Null;
+  sabi::Value& expiry = rec->slots[partner.field("signup_expiration")->slot];
+  static const char iso[] = "2026-01-01T01:30:00+02:00";
+  expiry.text = iso;
+  expiry.aux = sizeof iso - 1;
+  expiry.flags = sabi::kHasOffset;
+  rec->slots[partner.field("category_id")->slot].kind = sabi::Kind::Null;
+  vals.clear();
+  json::encode_odoo_values(*rec, vals);
+  parsed = nlohmann::json::parse(vals);
+  EXPECT_EQ(parsed["parent_id"], false);
+  EXPECT_EQ(parsed["signup_expiration"], "2025-12-31 23:30:00");
+  EXPECT_EQ(parsed["category_id"], nlohmann::json::parse("[[6,0,[]]]"));
+}
+
+TEST(OdooEncode, WebhookRoundTripThroughVals) {
+  std::ifstream in(fs::path(SUTURE_SHARED_DATA) / "odoo17" / "webhooks.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  auto body = nlohmann::json::parse(line)["body"];
+  Arena a;
+  const sabi::RecordDesc& partner = model("res.partner");
+  auto r = json::decode_odoo(body.dump(), partner, a);
+  ASSERT_TRUE(r);
+  std::string vals;
+  json::encode_odoo_values(*r.record, vals);
+  auto parsed = nlohmann::json::parse(vals);
+  for (auto& [key, value] : parsed.items()) {
+    const sabi::FieldDesc* f = partner.field(key);
+    ASSERT_TRUE(f != nullptr) << key;
+    EXPECT_FALSE(f->readonly) << key;
+    EXPECT_EQ(value, body[key]) << key;
+  }
+  EXPECT_EQ(parsed["country_id"], 233);
+}
