@@ -38,6 +38,11 @@ class Describer {
     const auto* annotations = info->decl ? &info->decl->annotations : nullptr;
     desc.resource_type = first_arg(find_annotation(annotations, "resource"));
     desc.model = first_arg(find_annotation(annotations, "model"));
+    desc.segment = first_arg(find_annotation(annotations, "segment"));
+    if (annotations != nullptr)
+      for (const auto& a : *annotations)
+        if (a.name.text == "message")
+          for (const auto& arg : a.args) desc.messages.push_back(arg.text);
     const bool fhir = info->module.rfind("fhir.", 0) == 0;
     for (const sema::FieldInfo& f : info->fields) {
       abi::FieldDesc field;
@@ -50,6 +55,9 @@ class Describer {
         field.choice_kind = true;  // filled by the codec with the alternative present
       }
       if (first_arg(find_annotation(f.annotations, "format")) == "odoo") field.date_format = abi::DateFormat::Odoo;
+      for (const char* position : {"field", "component"})
+        if (const ast::Annotation* a = find_annotation(f.annotations, position); a != nullptr && !a->args.empty())
+          field.position = static_cast<std::uint16_t>(std::stoi(a->args[0].text));
       bool primitive = field.type.kind != abi::Kind::Record && field.type.kind != abi::Kind::Json;
       // FHIR primitives may carry `_name` (id, extensions); an Odoo many2one read as
       // [id, "name"] keeps its display name. Both live in the field's extension slot.

@@ -44,12 +44,15 @@ struct FieldDesc {
                                      // (an Enum whose codes are the type suffixes: Quantity, String, …)
   bool readonly = false;
   DateFormat date_format = DateFormat::Iso;
+  std::uint16_t position = 0;  // HL7 v2: the field (segments) or component (data types) number, 1-based
 };
 
 struct RecordDesc {
   std::string name;           // "Patient"
   std::string resource_type;  // FHIR `resourceType` this record carries ("" if none)
   std::string model;          // Odoo model ("" if none)
+  std::string segment;        // HL7 v2 segment id ("PID") for segment records ("" if none)
+  std::vector<std::string> messages;  // HL7 v2 message types a structure carries ("ADT^A01", …)
   std::vector<FieldDesc> fields;
   std::uint32_t slot_count = 0;
   const FieldDesc* field(std::string_view member) const;  // by member name, or nullptr
