@@ -153,18 +153,7 @@ bool FhirDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
       out.flags = info->has_offset ? abi::kHasOffset : 0;
       return true;
     }
-    case Kind::Enum: {
-      abi::Value code_text;
-      if (!r_.read_string(value, code_text)) return false;
-      int index = type.enumeration->index_of(code_text.str());
-      if (index < 0)
-        return r_.fail(code::kBadEnumCode,
-                       "\"" + std::string(code_text.str()) + "\" is not a code of " + type.enumeration->name);
-      out.kind = Kind::Enum;
-      out.aux = static_cast<std::uint32_t>(index);
-      out.text = type.enumeration->codes[index].c_str();  // INVARIANT: the descriptor outlives the record
-      return true;
-    }
+    case Kind::Enum: return r_.read_enum(value, *type.enumeration, out);
     case Kind::Record: {
       if (json_type != od::json_type::object) return r_.fail(code::kWrongType, "expected an object");
       od::object object;

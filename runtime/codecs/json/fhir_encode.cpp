@@ -13,25 +13,12 @@ using abi::Kind;
 void write_record(std::string& out, const abi::Record& record);
 
 void write_value(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
+  if (write_common(out, type, v, "null")) return;
   switch (v.kind) {
-    case Kind::Absent:
-    case Kind::Null: out += "null"; break;
-    case Kind::Bool: out += v.boolean ? "true" : "false"; break;
-    case Kind::Int:
-    case Kind::Duration: write_integer(out, v.integer); break;
-    case Kind::Decimal:
-    case Kind::Json: out.append(v.text, v.aux); break;
-    case Kind::String:
     case Kind::Date:
     case Kind::Time: write_string(out, v.str()); break;
     case Kind::DateTime:
     case Kind::Instant: write_string(out, to_fhir_temporal(v)); break;
-    case Kind::Enum:
-      if (type.enumeration != nullptr && v.aux < type.enumeration->codes.size())
-        write_string(out, type.enumeration->codes[v.aux]);
-      else
-        out += "null";
-      break;
     case Kind::Record: write_record(out, *v.record); break;
     case Kind::List:
       out += '[';
@@ -41,6 +28,7 @@ void write_value(std::string& out, const abi::TypeDesc& type, const abi::Value& 
       }
       out += ']';
       break;
+    default: out += "null"; break;  // absent or null
   }
 }
 

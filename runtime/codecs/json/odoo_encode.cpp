@@ -14,25 +14,12 @@ using abi::Kind;
 void write_vals(std::string& out, const abi::Record& record);
 
 void write_scalar(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
+  if (write_common(out, type, v, "false")) return;
   switch (v.kind) {
-    case Kind::Absent:
-    case Kind::Null: out += "false"; break;
-    case Kind::Bool: out += v.boolean ? "true" : "false"; break;
-    case Kind::Int:
-    case Kind::Duration: write_integer(out, v.integer); break;
-    case Kind::Decimal:
-    case Kind::Json: out.append(v.text, v.aux); break;
-    case Kind::String:
     case Kind::Time: write_string(out, v.str()); break;
     case Kind::Date:
     case Kind::DateTime:
     case Kind::Instant: write_string(out, to_odoo_temporal(v)); break;
-    case Kind::Enum:
-      if (type.enumeration != nullptr && v.aux < type.enumeration->codes.size())
-        write_string(out, type.enumeration->codes[v.aux]);
-      else
-        out += "false";
-      break;
     case Kind::Record: write_vals(out, *v.record); break;
     case Kind::List:
       out += '[';
@@ -42,6 +29,7 @@ void write_scalar(std::string& out, const abi::TypeDesc& type, const abi::Value&
       }
       out += ']';
       break;
+    default: out += "false"; break;  // Odoo's empty value
   }
 }
 

@@ -228,4 +228,16 @@ void Reader::attach_unknown(abi::Record& record, const std::vector<abi::UnknownM
   record.unknown_count = static_cast<std::uint32_t>(members.size());
 }
 
+bool Reader::read_enum(od::value& value, const abi::EnumDesc& enumeration, abi::Value& out) {
+  abi::Value code_text;
+  if (!read_string(value, code_text)) return false;
+  int index = enumeration.index_of(code_text.str());
+  if (index < 0)
+    return fail(code::kBadEnumCode, "\"" + std::string(code_text.str()) + "\" is not a code of " + enumeration.name);
+  out.kind = abi::Kind::Enum;
+  out.aux = static_cast<std::uint32_t>(index);
+  out.text = enumeration.codes[static_cast<std::size_t>(index)].c_str();
+  return true;
+}
+
 }  // namespace suture::runtime::json

@@ -41,6 +41,9 @@ class Reader {
   bool read_integer(od::value& value, abi::Value& out);
   bool read_decimal(od::value& value, abi::Value& out);
   bool read_bool(od::value& value, abi::Value& out);
+  // A code of `enumeration`: out.aux is its index, out.text the code in the descriptor
+  // (INVARIANT: the descriptor outlives the record).
+  bool read_enum(od::value& value, const abi::EnumDesc& enumeration, abi::Value& out);
   bool read_raw(od::value& value, std::string_view& raw);  // any value, verbatim
   bool read_key(od::field& field, std::string_view& key);
 

@@ -46,4 +46,22 @@ void write_key(std::string& out, std::string_view key, bool& first) {
   out += ':';
 }
 
+bool write_common(std::string& out, const abi::TypeDesc& type, const abi::Value& v, std::string_view missing) {
+  switch (v.kind) {
+    case abi::Kind::Bool: out += v.boolean ? "true" : "false"; return true;
+    case abi::Kind::Int:
+    case abi::Kind::Duration: write_integer(out, v.integer); return true;
+    case abi::Kind::Decimal:
+    case abi::Kind::Json: out.append(v.text, v.aux); return true;
+    case abi::Kind::String: write_string(out, v.str()); return true;
+    case abi::Kind::Enum:
+      if (type.enumeration != nullptr && v.aux < type.enumeration->codes.size())
+        write_string(out, type.enumeration->codes[v.aux]);
+      else
+        out += missing;
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace suture::runtime::json
