@@ -42,4 +42,6 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["runs"][0]["res
   && echo "ok   sarif_is_parseable" || { echo "FAIL sarif_is_parseable"; failures=$((failures + 1)); }
 expect short_format 1 "$suture" check --format short "$dir/bad.sut"
 grep -q "bad.sut:2:16: error\[S3001\]" "$dir/out" && echo "ok   short_has_line_col" || { echo "FAIL short_has_line_col"; cat "$dir/out"; failures=$((failures + 1)); }
+# Everything the project ships as specs checks clean: stdlib, reference specs, examples, benchmarks.
+expect shipped_specs_are_clean 0 "$suture" check --deny-warnings stdlib specs examples/tutorial tests/bench
 exit $failures
