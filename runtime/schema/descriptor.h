@@ -48,10 +48,10 @@ struct FieldDesc {
 };
 
 struct RecordDesc {
-  std::string name;           // "Patient"
-  std::string resource_type;  // FHIR `resourceType` this record carries ("" if none)
-  std::string model;          // Odoo model ("" if none)
-  std::string segment;        // HL7 v2 segment id ("PID") for segment records ("" if none)
+  std::string name;                   // "Patient"
+  std::string resource_type;          // FHIR `resourceType` this record carries ("" if none)
+  std::string model;                  // Odoo model ("" if none)
+  std::string segment;                // HL7 v2 segment id ("PID") for segment records ("" if none)
   std::vector<std::string> messages;  // HL7 v2 message types a structure carries ("ADT^A01", …)
   std::vector<FieldDesc> fields;
   std::uint32_t slot_count = 0;
@@ -74,6 +74,8 @@ class SchemaSet {
   const RecordDesc* record(std::string_view name) const;
   const RecordDesc* resource(std::string_view resource_type) const;  // FHIR resourceType lookup
   const EnumDesc* enumeration(std::string_view name) const;
+  // Every record, in the order added (the HL7 v2 codec scans them for `messages`).
+  const std::deque<RecordDesc>& records() const { return records_; }
   // Assigns slots (fields, then extension slots) and builds the name indexes.
   void finish();
 

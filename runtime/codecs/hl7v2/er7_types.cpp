@@ -13,6 +13,9 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::TooLarge: return "HL7_TOO_LARGE";
     case ErrorCode::TooComplex: return "HL7_TOO_COMPLEX";
     case ErrorCode::BadPath: return "HL7_BAD_PATH";
+    case ErrorCode::UnknownStructure: return "HL7_UNKNOWN_STRUCTURE";
+    case ErrorCode::MissingSegment: return "HL7_MISSING_SEGMENT";
+    case ErrorCode::BadNumber: return "HL7_BAD_NUMBER";
   }
   return "HL7_UNKNOWN";
 }

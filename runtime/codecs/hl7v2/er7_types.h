@@ -46,6 +46,10 @@ enum class ErrorCode : std::uint8_t {
   TooLarge,        ///< HL7_TOO_LARGE: input longer than ParseOptions::max_bytes
   TooComplex,      ///< HL7_TOO_COMPLEX: more segments or values than the limits allow
   BadPath,         ///< HL7_BAD_PATH: an accessor path that does not parse
+  // Typed decoding (typed.h):
+  UnknownStructure,  ///< HL7_UNKNOWN_STRUCTURE: MSH-9 names no message structure of the schema
+  MissingSegment,    ///< HL7_MISSING_SEGMENT: a required segment (or group) of the structure is missing
+  BadNumber,         ///< HL7_BAD_NUMBER: an NM or SI value that is not a number
 };
 
 std::string_view error_code_name(ErrorCode code);
