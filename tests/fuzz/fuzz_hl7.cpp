@@ -1,14 +1,19 @@
 // fuzz_hl7.cpp — libFuzzer target for the HL7 v2 ER7 codec (runtime/codecs/hl7v2). Any input
 // either fails with a structured error or parses; when it parses, both encodings must be
 // stable: preserve-mode output equals the input with normalised terminators, and the canonical
-// (re-escaped) output re-parses to the same tree and re-encodes to the same bytes.
+// (re-escaped) output re-parses to the same tree and re-encodes to the same bytes. The typed,
+// schema-directed decoder runs on every parsed input too: when it accepts one, its encoding
+// must decode typed again and re-encode to the same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "compiler/lower/schema_descriptors.h"
 #include "runtime/codecs/hl7v2/er7.h"
+#include "runtime/codecs/hl7v2/typed.h"
+#include "runtime/value/arena.h"
 
 namespace hl7 = suture::runtime::hl7;
 
@@ -64,5 +69,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   (void)hl7::get(first.value(), "PID-5[1].2");
   (void)hl7::get(first.value(), "MSH-9.2");
+
+  static const auto schemas = suture::lower::describe_modules({"hl7v2"}, SUTURE_STDLIB_DIR);
+  suture::runtime::Arena arena;
+  auto typed = hl7::decode_typed(first.value(), schemas->schemas, arena);
+  if (!typed) {
+    (void)typed.error->to_string();
+    return 0;
+  }
+  std::string encoded = hl7::encode_typed(*typed.record);
+  auto parsed_again = hl7::parse(encoded);
+  if (!parsed_again) std::abort();
+  auto typed_again = hl7::decode_typed(parsed_again.value(), schemas->schemas, arena);
+  if (!typed_again || hl7::encode_typed(*typed_again.record) != encoded) std::abort();
   return 0;
 }
