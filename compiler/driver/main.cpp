@@ -178,7 +178,8 @@ int run_explain(const std::vector<std::string>& args) {
     return 2;
   }
   std::cout << suture::code_name(*code) << " (" << suture::severity_name(suture::default_severity(*code))
-            << "): " << suture::code_title(*code) << "\nSee docs/diagnostics.md#" << suture::code_name(*code) << "\n";
+            << "): " << suture::code_title(*code) << "\nAn example and its fix: docs/diagnostics.md, section "
+            << suture::code_name(*code) << "\n";
   return 0;
 }
 
