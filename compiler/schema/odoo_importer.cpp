@@ -67,18 +67,18 @@ class OdooImporter {
       for (Declaration& decl : enums) file.declarations.push_back(std::move(decl));
       module.files.push_back(std::move(file));
     }
-    if (!stubs_.empty()) {
+    if (!relation_targets_.empty()) {
       SutFile file{"related.sut",
                    {"Models that imported fields refer to but that were not imported themselves:",
                     "just enough for id<…> to resolve. Import them to get their fields."},
                    {}};
-      for (const std::string& model : stubs_) {
-        RecordDecl stub;
-        stub.name = record_names_.at(model);
-        stub.annotations = {string_annotation("model", model), Annotation("stub")};
-        stub.fields.push_back({{}, {}, true, "id", "int"});
-        stub.fields.push_back({{}, {}, true, "display_name", optional_type("string")});
-        file.declarations.emplace_back(std::move(stub));
+      for (const std::string& model : relation_targets_) {
+        RecordDecl target;
+        target.name = record_names_.at(model);
+        target.annotations = {string_annotation("model", model), Annotation("relation_target")};
+        target.fields.push_back({{}, {}, true, "id", "int"});
+        target.fields.push_back({{}, {}, true, "display_name", optional_type("string")});
+        file.declarations.emplace_back(std::move(target));
       }
       module.files.push_back(std::move(file));
     }
@@ -104,7 +104,7 @@ class OdooImporter {
     }
     for (const std::string& model : targets) {
       record_names_[model] = names_.take(pascal_case(model));
-      stubs_.push_back(model);
+      relation_targets_.push_back(model);
     }
   }
 
@@ -218,7 +218,7 @@ class OdooImporter {
   ImportReport& report_;
   NameTable names_;
   std::map<std::string, std::string> record_names_;  // model → record name
-  std::vector<std::string> stubs_;
+  std::vector<std::string> relation_targets_;
   std::map<std::vector<std::pair<std::string, std::string>>, std::string> selections_;
 };
 

@@ -56,7 +56,7 @@ const char* const kKnownAnnotations[] = {
     "example",  "message",     "field",      "repeat",    "short",      "system",     "display",  "base",
     "kind",     "relation",    "definition", "comment",   "abstract",   "derivation", "strict",   "path",
     "type",     "value_set",   "hl7_table",  "position",  "required",   "datatype",   "targets",  "min",
-    "max",      "not_stored",  "stub"};
+    "max",      "not_stored",  "relation_target"};
 
 }  // namespace
 

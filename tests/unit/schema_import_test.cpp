@@ -484,9 +484,9 @@ TEST(OdooImport, FieldRules) {
             std::string::npos)
       << partner;
   EXPECT_NE(text.find("\ntype XClinicVisitState = ResPartnerKind\n"), std::string::npos) << text;
-  // res.partner is imported, so it is no stub; the two targets that were not imported are.
+  // res.partner is imported, so it is no relation target; the two models that were not imported are.
   const std::string related = read_file(tmp.path() / "out" / "related.sut");
-  EXPECT_NE(related.find("@model(\"x.clinic.visit.line\") @stub\nrecord XClinicVisitLine {\n"
+  EXPECT_NE(related.find("@model(\"x.clinic.visit.line\") @relation_target\nrecord XClinicVisitLine {\n"
                          "  readonly id: int\n  readonly display_name: string?\n}\n"),
             std::string::npos)
       << related;
@@ -512,7 +512,7 @@ TEST(OdooImport, RealFieldsGet) {
             std::string::npos);
   const std::string picking = read_file(tmp.path() / "stock_picking.sut");
   EXPECT_NE(picking.find(" location_id: id<StockLocation>\n"), std::string::npos);
-  EXPECT_NE(read_file(tmp.path() / "related.sut").find("@model(\"res.company\") @stub\n"), std::string::npos);
+  EXPECT_NE(read_file(tmp.path() / "related.sut").find("@model(\"res.company\") @relation_target\n"), std::string::npos);
 }
 
 TEST(OdooImport, ReportsBadInputs) {
