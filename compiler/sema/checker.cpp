@@ -50,12 +50,12 @@ const char* const kBuiltinTypes[] = {"string",   "int",  "decimal", "bool",     
 
 // Annotations the compiler and the codecs understand; others are reported as likely typos.
 const char* const kKnownAnnotations[] = {
-    "resource", "url",         "choice",     "fhir_type", "model",      "odoo_type",  "label",    "format",
-    "binding",  "code_system", "fixed",      "doc",       "deprecated", "key",        "version",  "description",
-    "profile",  "since",       "json",       "pattern",   "segment",    "component",  "hl7_type", "max_length",
-    "example",  "message",     "field",      "repeat",    "short",      "system",     "display",  "base",
-    "kind",     "relation",    "definition", "comment",   "abstract",   "derivation", "strict",   "path",
-    "type",     "value_set",   "hl7_table",  "position",  "required",   "datatype",   "targets",  "min",
+    "resource", "url",         "choice",         "fhir_type", "model",      "odoo_type",  "label",    "format",
+    "binding",  "code_system", "fixed",          "doc",       "deprecated", "key",        "version",  "description",
+    "profile",  "since",       "json",           "pattern",   "segment",    "component",  "hl7_type", "max_length",
+    "example",  "message",     "field",          "repeat",    "short",      "system",     "display",  "base",
+    "kind",     "relation",    "definition",     "comment",   "abstract",   "derivation", "strict",   "path",
+    "type",     "value_set",   "hl7_table",      "position",  "required",   "datatype",   "targets",  "min",
     "max",      "not_stored",  "relation_target"};
 
 }  // namespace
@@ -83,10 +83,8 @@ CheckResult Checker::run() {
   check_recursion();
   check_uninhabited_records();
   for (auto& [file, bindings] : imports_) {
-    const ModuleInfo* owner = nullptr;
-    for (ModuleInfo* module : program_.modules())
-      for (const ast::File* f : module->files)
-        if (f == file) owner = module;
+    auto owner_it = module_of_file_.find(file);
+    const ModuleInfo* owner = owner_it == module_of_file_.end() ? nullptr : owner_it->second;
     // A file whose broken declarations were dropped may well use its imports there.
     if (owner == nullptr || owner->from_stdlib || file->has_syntax_errors) continue;
     for (auto& [name, binding] : bindings)
@@ -112,6 +110,7 @@ void Checker::collect_module(ModuleInfo* module) {
   auto& table = module_symbols_[module];
   std::map<std::string, Span> test_names;
   for (const ast::File* file : module->files) {
+    module_of_file_[file] = module;
     for (const auto& decl : file->decls) {
       check_annotations(decl->annotations);
       Symbol& symbol = symbols_.emplace_back();

@@ -162,6 +162,7 @@ class Checker {
   };
   std::map<const ast::File*, std::map<std::string, ImportBinding>> imports_;
   std::map<const ast::Decl*, Symbol*> symbol_of_decl_;
+  std::map<const ast::File*, ModuleInfo*> module_of_file_;  // filled as modules are collected
   ModuleInfo* prelude_ = nullptr;
   std::set<ModuleInfo*> collected_;
   struct Edge {

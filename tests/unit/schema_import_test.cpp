@@ -512,7 +512,8 @@ TEST(OdooImport, RealFieldsGet) {
             std::string::npos);
   const std::string picking = read_file(tmp.path() / "stock_picking.sut");
   EXPECT_NE(picking.find(" location_id: id<StockLocation>\n"), std::string::npos);
-  EXPECT_NE(read_file(tmp.path() / "related.sut").find("@model(\"res.company\") @relation_target\n"), std::string::npos);
+  EXPECT_NE(read_file(tmp.path() / "related.sut").find("@model(\"res.company\") @relation_target\n"),
+            std::string::npos);
 }
 
 TEST(OdooImport, ReportsBadInputs) {
