@@ -4,13 +4,35 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "runtime/schema/descriptor.h"
 
+namespace suture::sema {
+struct Type;
+struct RecordInfo;
+struct EnumInfo;
+}  // namespace suture::sema
+
 namespace suture::lower {
+
+// Describes checked record and enum types into a SchemaSet, each once, with everything they
+// refer to. The caller calls out.finish() when it has described all it needs.
+class Describer {
+ public:
+  explicit Describer(abi::SchemaSet& out) : out_(out) {}
+  const abi::RecordDesc* record(const sema::Type* t);
+  const abi::EnumDesc* enumeration(const sema::Type* t);
+  abi::TypeDesc type(const sema::Type* t);
+
+ private:
+  abi::SchemaSet& out_;
+  std::map<const sema::RecordInfo*, const abi::RecordDesc*> records_;
+  std::map<const sema::EnumInfo*, const abi::EnumDesc*> enums_;
+};
 
 struct DescribedSchemas {
   abi::SchemaSet schemas;

@@ -366,6 +366,7 @@ void Checker::check_args(const std::vector<ast::Param>& params, const std::vecto
 
 const Type* Checker::call_declared(Symbol& symbol, const ast::Expr& call, Env& env, const Type* expected) {
   add_edge(env.owner, &symbol, call.callee->span);
+  result_.symbols[&call] = &symbol;
   switch (symbol.kind) {
     case SymbolKind::Function: {
       const auto* decl = static_cast<const ast::FunctionDecl*>(symbol.decl);

@@ -182,6 +182,7 @@ const Type* Checker::check_name(const ast::Expr& expr, Env& env, const Type* exp
   }
   switch (symbol->kind) {
     case SymbolKind::Const:
+      result_.symbols[&expr] = symbol;
       add_edge(env.owner, symbol, expr.span);
       resolve_symbol(*symbol);
       return symbol->type ? symbol->type : types_.error();
@@ -244,6 +245,7 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
         (symbol->kind == SymbolKind::Enum || symbol->kind == SymbolKind::Alias)) {
       const EnumInfo* info = symbol->type->enumeration;
       result_.expr_types[expr.lhs.get()] = symbol->type;
+      result_.symbols[&expr] = symbol;
       if (!info->has(expr.name.text)) {
         auto builder = diagnostics_.report(DiagCode::S2015, expr.name.span,
                                            "`" + expr.name.text + "` is not a member of " + info->name);
@@ -264,6 +266,7 @@ const Type* Checker::check_member(const ast::Expr& expr, Env& env) {
       }
       add_edge(env.owner, it->second, expr.span);
       resolve_symbol(*it->second);
+      result_.symbols[&expr] = it->second;
       return it->second->type;
     }
   }

@@ -35,6 +35,9 @@ struct Symbol {
 // What the checker learnt, for the phases after it.
 struct CheckResult {
   std::unordered_map<const ast::Expr*, const Type*> expr_types;
+  // What a name refers to when it is not a local: constants (Name, `ns.CONST` Member), enum
+  // members (`Enum.member` Member) and the callee of a Call (function, mapping, table, policy).
+  std::unordered_map<const ast::Expr*, const Symbol*> symbols;
   std::size_t declarations_checked = 0;
 };
 
@@ -65,6 +68,12 @@ class Checker {
   // After run(): the records and enums a module declares, in declaration order. The types
   // stay valid as long as the Checker lives.
   std::vector<const Type*> declared_types(const std::string& module) const;
+  // After run(): every declaration the program holds, for the back end.
+  const std::deque<Symbol>& symbols() const { return symbols_; }
+  // The type a type expression written in `symbol`'s file denotes (parameters, results).
+  const Type* type_in(const ast::TypeExpr& type, const Symbol& symbol) {
+    return resolve_type(type, symbol.file, symbol.module);
+  }
 
   // ─── checker.cpp: modules, imports, declarations' types ───
  private:

@@ -76,6 +76,7 @@ class SchemaSet {
   const EnumDesc* enumeration(std::string_view name) const;
   // Every record, in the order added (the HL7 v2 codec scans them for `messages`).
   const std::deque<RecordDesc>& records() const { return records_; }
+  const std::deque<EnumDesc>& enums() const { return enums_; }  // in the order added
   // Assigns slots (fields, then extension slots) and builds the name indexes.
   void finish();
 

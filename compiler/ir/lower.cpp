@@ -1,0 +1,929 @@
+// lower.cpp — checked AST → typed IR (see lower.h). One Lowerer per module; it keeps a scope of
+// named slots, describes every record and enum it meets into the module's SchemaSet, and reports
+// S5001 for the constructs the back end does not compile (so nothing is silently dropped).
+#include "compiler/ir/lower.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "compiler/lower/schema_descriptors.h"
+#include "compiler/sema/builtins.h"
+
+namespace suture::ir {
+namespace {
+
+using ast::ExprKind;
+using sema::SymbolKind;
+
+// By name, scanning: the descriptors' name index is built only when the set is finished.
+const abi::FieldDesc* find_field(const abi::RecordDesc* record, const std::string& name) {
+  for (const abi::FieldDesc& f : record->fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+class Lowerer {
+ public:
+  Lowerer(sema::Checker& checker, const sema::CheckResult& result, const SourceManager& sources,
+          DiagnosticSink& diagnostics, Module& module)
+      : checker_(checker),
+        result_(result),
+        sources_(sources),
+        diagnostics_(diagnostics),
+        m_(module),
+        describer_(module.schemas) {
+    m_.sources.emplace_back();  // id 0: no location
+  }
+
+  void mapping(const sema::Symbol& symbol);
+  bool failed() const { return failed_; }
+  void finish() { m_.schemas.finish(); }
+
+ private:
+  struct Binding {
+    std::string name;
+    std::uint32_t slot;
+  };
+
+  // ── types ──
+  const Type* type(const sema::Type* t, Span at);
+  const Type* type_of(const ast::Expr& e);
+  const Type* field_type(const abi::FieldDesc& f);
+  std::uint32_t record_index(const abi::RecordDesc* desc);
+  std::uint32_t enum_index(const abi::EnumDesc* desc);
+
+  // ── building nodes ──
+  ExprPtr make(Op op, const Type* t, std::vector<ExprPtr> args = {});
+  ExprPtr constant_null() { return make(Op::Const, m_.scalar(TypeKind::Null)); }
+  ExprPtr constant_bool(bool b);
+  ExprPtr local(std::uint32_t slot, const Type* t);
+  ExprPtr coerce(ExprPtr e, const Type* target);
+  ExprPtr unsupported(Span at, const std::string& what);
+  std::uint32_t fresh_slot() { return next_slot_++; }
+  std::uint32_t source(Span at);
+
+  // ── expressions ──
+  ExprPtr expr(const ast::Expr& e);
+  ExprPtr literal(const ast::Literal& lit, const Type* t, Span at);
+  ExprPtr name(const ast::Expr& e);
+  ExprPtr member(const ast::Expr& e);
+  ExprPtr field(ExprPtr base, const std::string& name, bool chain, const Type* t, Span at);
+  ExprPtr binary(const ast::Expr& e);
+  ExprPtr comparison(Op op, ExprPtr a, ExprPtr b);
+  ExprPtr membership(const ast::Expr& e);
+  ExprPtr call(const ast::Expr& e);
+  ExprPtr inline_function(const sema::Symbol& symbol, const ast::Expr& call);
+  ExprPtr table(const sema::Symbol& symbol, const ast::Expr& call);
+  ExprPtr builtin(const std::string& name, std::vector<const ast::Expr*> args, const ast::Expr& e);
+  ExprPtr method(const ast::Expr& e);
+  ExprPtr collection_op(const ast::Expr& e, ExprPtr receiver);
+  ExprPtr lambda(const ast::Expr& lambda, const Type* element, std::uint32_t& slot);
+  ExprPtr match(const ast::Expr& e);
+  ExprPtr record_literal(const ast::Expr& e);
+  ExprPtr fail(std::vector<ExprPtr> args, std::string path, Span at);
+  std::string json_path(const ast::Expr& e) const;
+  ExprPtr with_global_scope(const std::function<ExprPtr()>& body);
+
+  // ── statements ──
+  void statements(const std::vector<ast::MappingStmtPtr>& body, std::vector<Stmt>& out, const Type* output);
+
+  sema::Checker& checker_;
+  const sema::CheckResult& result_;
+  const SourceManager& sources_;
+  DiagnosticSink& diagnostics_;
+  Module& m_;
+  lower::Describer describer_;
+  std::map<const abi::RecordDesc*, std::uint32_t> record_indexes_;
+  std::map<const abi::EnumDesc*, std::uint32_t> enum_indexes_;
+  std::vector<Binding> scope_;
+  std::vector<std::string> params_;  // the mapping's parameter names, for JSON paths
+  std::uint32_t next_slot_ = 0;
+  bool failed_ = false;
+  std::vector<Span> reported_;
+};
+
+// ───────────────────────────── types ─────────────────────────────
+
+std::uint32_t Lowerer::record_index(const abi::RecordDesc* desc) {
+  if (auto it = record_indexes_.find(desc); it != record_indexes_.end()) return it->second;
+  const auto& all = m_.schemas.records();
+  for (std::uint32_t i = 0; i < all.size(); ++i) record_indexes_.emplace(&all[i], i);
+  return record_indexes_.at(desc);
+}
+
+std::uint32_t Lowerer::enum_index(const abi::EnumDesc* desc) {
+  if (auto it = enum_indexes_.find(desc); it != enum_indexes_.end()) return it->second;
+  const auto& all = m_.schemas.enums();
+  for (std::uint32_t i = 0; i < all.size(); ++i) enum_indexes_.emplace(&all[i], i);
+  return enum_indexes_.at(desc);
+}
+
+const Type* Lowerer::type(const sema::Type* t, Span at) {
+  using K = sema::TypeKind;
+  Type out;
+  switch (t->kind) {
+    case K::Optional: return m_.optional(type(t->inner, at));
+    case K::Fallible: {
+      Type inner = *type(t->inner, at);
+      inner.fallible = true;
+      return m_.type(inner);
+    }
+    case K::Null: return m_.scalar(TypeKind::Null);
+    case K::Never: return m_.scalar(TypeKind::Never);
+    case K::Bool: return m_.scalar(TypeKind::Bool);
+    case K::Int: return m_.scalar(TypeKind::Int);
+    case K::Decimal: return m_.scalar(TypeKind::Decimal);
+    case K::String: return m_.scalar(TypeKind::String);
+    case K::Date: return m_.scalar(TypeKind::Date);
+    case K::DateTime: return m_.scalar(TypeKind::DateTime);
+    case K::Time: return m_.scalar(TypeKind::Time);
+    case K::Instant: return m_.scalar(TypeKind::Instant);
+    case K::Duration: return m_.scalar(TypeKind::Duration);
+    case K::Json: return m_.scalar(TypeKind::Json);
+    case K::List:
+    case K::Set: return m_.list(m_.plain(type(t->inner, at)));
+    case K::Id:
+      out.kind = TypeKind::Int;
+      out.odoo_id = true;
+      out.record = describer_.record(t->inner);
+      out.record_index = record_index(out.record);
+      return m_.type(out);
+    case K::Record:
+      out.kind = TypeKind::Record;
+      out.record = describer_.record(t);
+      out.record_index = record_index(out.record);
+      return m_.type(out);
+    case K::Enum:
+      out.kind = TypeKind::Enum;
+      out.enumeration = describer_.enumeration(t);
+      out.enum_index = enum_index(out.enumeration);
+      return m_.type(out);
+    case K::Map:
+    case K::AnonRecord:
+    case K::Error: break;
+  }
+  unsupported(at, "values of type " + sema::display(t));
+  return m_.scalar(TypeKind::Json);
+}
+
+// The IR type of a described field (for output paths and record literals).
+const Type* Lowerer::field_type(const abi::FieldDesc& f) {
+  Type t;
+  switch (f.type.kind) {
+    case abi::Kind::Bool: t.kind = TypeKind::Bool; break;
+    case abi::Kind::Int: t.kind = TypeKind::Int; break;
+    case abi::Kind::Decimal: t.kind = TypeKind::Decimal; break;
+    case abi::Kind::String: t.kind = TypeKind::String; break;
+    case abi::Kind::Date: t.kind = TypeKind::Date; break;
+    case abi::Kind::DateTime: t.kind = TypeKind::DateTime; break;
+    case abi::Kind::Time: t.kind = TypeKind::Time; break;
+    case abi::Kind::Instant: t.kind = TypeKind::Instant; break;
+    case abi::Kind::Duration: t.kind = TypeKind::Duration; break;
+    case abi::Kind::Enum:
+      t.kind = TypeKind::Enum;
+      t.enumeration = f.type.enumeration;
+      t.enum_index = enum_index(f.type.enumeration);
+      break;
+    case abi::Kind::Record:
+      t.kind = TypeKind::Record;
+      t.record = f.type.record;
+      t.record_index = record_index(f.type.record);
+      break;
+    default: t.kind = TypeKind::Json; break;
+  }
+  if (f.type.odoo_id) {
+    t.odoo_id = true;
+    t.record = f.type.record;
+    t.record_index = record_index(f.type.record);
+  }
+  const Type* plain = m_.type(t);
+  if (f.type.list) return m_.list(plain);
+  return f.type.optional ? m_.optional(plain) : plain;
+}
+
+const Type* Lowerer::type_of(const ast::Expr& e) {
+  auto it = result_.expr_types.find(&e);
+  if (it == result_.expr_types.end() || it->second == nullptr) {
+    unsupported(e.span, "this expression (its type is unknown)");
+    return m_.scalar(TypeKind::Json);
+  }
+  return type(it->second, e.span);
+}
+
+// ───────────────────────────── nodes ─────────────────────────────
+
+ExprPtr Lowerer::make(Op op, const Type* t, std::vector<ExprPtr> args) {
+  auto e = std::make_unique<Expr>();
+  e->op = op;
+  e->type = t;
+  e->args = std::move(args);
+  return e;
+}
+
+ExprPtr Lowerer::constant_bool(bool b) {
+  auto e = make(Op::Const, m_.scalar(TypeKind::Bool));
+  e->integer = b ? 1 : 0;
+  return e;
+}
+
+ExprPtr Lowerer::local(std::uint32_t slot, const Type* t) {
+  auto e = make(Op::Local, t);
+  e->slot = slot;
+  return e;
+}
+
+ExprPtr Lowerer::unsupported(Span at, const std::string& what) {
+  failed_ = true;
+  // One report per construct: what lies inside or around a reported span is its consequence.
+  for (const Span& seen : reported_)
+    if (seen.file == at.file && seen.begin < at.end && at.begin < seen.end) return constant_null();
+  reported_.push_back(at);
+  diagnostics_.report(DiagCode::S5001, at, what + " cannot be compiled to native code yet")
+      .label(at, "not supported by `suture build`")
+      .help("`suture check` accepts it; rewrite it with the constructs docs/language.md lists as compiled");
+  return constant_null();
+}
+
+std::uint32_t Lowerer::source(Span at) {
+  if (at.is_none()) return 0;
+  const SourceFile& file = sources_.file(at.file);
+  LineCol lc = file.line_col(at.begin);
+  m_.sources.push_back(SourceLocation{file.path(), lc.line, lc.column});
+  return static_cast<std::uint32_t>(m_.sources.size() - 1);
+}
+
+// Makes `e` fit `target`: a string literal becomes an enum member, an int a decimal, and an enum
+// compared with text is read as its code. Everything else already fits (values are uniform).
+ExprPtr Lowerer::coerce(ExprPtr e, const Type* target) {
+  if (target == nullptr || e->type == nullptr) return e;
+  const Type* want = m_.plain(target);
+  const Type* have = m_.plain(e->type);
+  if (want->kind == TypeKind::Enum && have->kind == TypeKind::String && e->op == Op::Const) {
+    const auto& codes = want->enumeration->codes;
+    auto it = std::find(codes.begin(), codes.end(), e->text);
+    if (it != codes.end()) {
+      e->integer = it - codes.begin();
+      e->type = want;
+    }
+    return e;
+  }
+  if (want->kind == TypeKind::Decimal && have->kind == TypeKind::Int) {
+    if (e->op == Op::Const) {
+      e->text = std::to_string(e->integer);
+      e->type = m_.scalar(TypeKind::Decimal);
+      return e;
+    }
+    auto call = make(Op::Call, target->optional ? m_.optional(want) : want);
+    call->text = "to_decimal";
+    if (e->type->optional) {
+      // to_decimal(x) only when x is present
+      std::uint32_t slot = fresh_slot();
+      const Type* t = e->type;
+      call->args.push_back(local(slot, m_.plain(t)));
+      std::vector<ExprPtr> branch;
+      branch.push_back(make(Op::IsPresent, m_.scalar(TypeKind::Bool)));
+      branch[0]->args.push_back(local(slot, t));
+      branch.push_back(std::move(call));
+      branch.push_back(constant_null());
+      auto cond = make(Op::If, m_.optional(want), std::move(branch));
+      auto let = make(Op::Let, cond->type);
+      let->slot = slot;
+      let->args.push_back(std::move(e));
+      let->args.push_back(std::move(cond));
+      return let;
+    }
+    call->args.push_back(std::move(e));
+    return call;
+  }
+  if (want->kind == TypeKind::String && have->kind == TypeKind::Enum) {
+    auto call = make(Op::Call, e->type->optional ? m_.optional(want) : want);
+    call->text = "to_string";
+    call->args.push_back(std::move(e));
+    return call;
+  }
+  return e;
+}
+
+ExprPtr Lowerer::with_global_scope(const std::function<ExprPtr()>& body) {
+  std::vector<Binding> saved = std::move(scope_);
+  scope_.clear();
+  ExprPtr e = body();
+  scope_ = std::move(saved);
+  return e;
+}
+
+// ───────────────────────────── expressions ─────────────────────────────
+
+std::int64_t duration_ms(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::int64_t n = std::stoll(text.substr(0, digits));
+  std::string unit = text.substr(digits);
+  if (unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  if (unit == "d") return n * 86'400'000;
+  return n;
+}
+
+ExprPtr Lowerer::literal(const ast::Literal& lit, const Type* t, Span at) {
+  using L = ast::LiteralKind;
+  auto e = make(Op::Const, t);
+  switch (lit.kind) {
+    case L::Null: e->type = m_.scalar(TypeKind::Null); break;
+    case L::Bool: e->integer = lit.text == "true"; break;
+    case L::Int:
+      if (m_.plain(t)->kind == TypeKind::Decimal) {  // an int literal where a decimal is expected
+        e->text = lit.text;
+        break;
+      }
+      try {
+        e->integer = std::stoll(lit.text);
+      } catch (const std::exception&) {
+        return unsupported(at, "the integer " + lit.text + " (beyond 64 bits)");
+      }
+      break;
+    case L::Duration: e->integer = duration_ms(lit.text); break;
+    default: e->text = lit.text; break;
+  }
+  if (const Type* plain = m_.plain(t); plain->kind == TypeKind::Enum) {
+    // The checker types a string literal meeting an enum as the enum: store the member index.
+    const auto& codes = plain->enumeration->codes;
+    auto it = std::find(codes.begin(), codes.end(), lit.text);
+    if (it == codes.end()) return unsupported(at, "the code \"" + lit.text + "\" (not a member of " + display(plain) + ")");
+    e->integer = it - codes.begin();
+    e->type = plain;
+  }
+  return e;
+}
+
+ExprPtr Lowerer::expr(const ast::Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Literal: return literal(e.literal, type_of(e), e.span);
+    case ExprKind::Name: return name(e);
+    case ExprKind::Member: return member(e);
+    case ExprKind::MethodCall: return method(e);
+    case ExprKind::Call: return call(e);
+    case ExprKind::Index: {
+      const Type* base = type_of(*e.lhs);
+      if (m_.plain(base)->kind != TypeKind::List) return unsupported(e.span, "indexing a map or json value");
+      std::vector<ExprPtr> args;
+      args.push_back(expr(*e.lhs));
+      args.push_back(expr(*e.rhs));
+      return make(Op::Index, type_of(e), std::move(args));
+    }
+    case ExprKind::Unary: {
+      std::vector<ExprPtr> args;
+      args.push_back(expr(*e.lhs));
+      return make(e.unary_op == ast::UnaryOp::Not ? Op::Not : Op::Neg, type_of(e), std::move(args));
+    }
+    case ExprKind::Binary: return binary(e);
+    case ExprKind::If: {
+      const Type* t = type_of(e);
+      std::vector<ExprPtr> args;
+      args.push_back(expr(*e.cond));
+      args.push_back(coerce(expr(*e.then_branch), t));
+      args.push_back(e.else_branch ? coerce(expr(*e.else_branch), t) : constant_null());
+      return make(Op::If, t, std::move(args));
+    }
+    case ExprKind::Let: {
+      auto value = expr(*e.cond);
+      std::uint32_t slot = fresh_slot();
+      scope_.push_back({e.name.text, slot});
+      auto body = expr(*e.then_branch);
+      scope_.pop_back();
+      auto let = make(Op::Let, body->type);
+      let->slot = slot;
+      let->args.push_back(std::move(value));
+      let->args.push_back(std::move(body));
+      return let;
+    }
+    case ExprKind::List:
+    case ExprKind::Set: {
+      const Type* t = type_of(e);
+      auto list = make(Op::ListLit, t);
+      for (const auto& element : e.elements) list->args.push_back(coerce(expr(*element), t->element));
+      if (e.kind == ExprKind::List) return list;
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(list));
+      return make(Op::Distinct, t, std::move(args));
+    }
+    case ExprKind::Record: return record_literal(e);
+    case ExprKind::Match: return match(e);
+    case ExprKind::Map: return unsupported(e.span, "map literals");
+    case ExprKind::Cast: return unsupported(e.span, "reading a json value `as` a resource");
+    case ExprKind::Lambda: return unsupported(e.span, "a lambda outside a collection operation");
+  }
+  return unsupported(e.span, "this expression");
+}
+
+ExprPtr Lowerer::name(const ast::Expr& e) {
+  for (auto it = scope_.rbegin(); it != scope_.rend(); ++it)
+    if (it->name == e.name.text) return local(it->slot, type_of(e));
+  auto found = result_.symbols.find(&e);
+  if (found != result_.symbols.end() && found->second->kind == SymbolKind::Const) {
+    const sema::Symbol& symbol = *found->second;
+    const auto* decl = static_cast<const ast::ConstDecl*>(symbol.decl);
+    const Type* t = type(symbol.type, e.span);
+    return with_global_scope([&] { return coerce(expr(*decl->value), t); });
+  }
+  return unsupported(e.span, "the name `" + e.name.text + "`");
+}
+
+ExprPtr Lowerer::member(const ast::Expr& e) {
+  auto found = result_.symbols.find(&e);
+  if (found != result_.symbols.end()) {
+    const sema::Symbol& symbol = *found->second;
+    if (symbol.kind == SymbolKind::Const) {
+      const auto* decl = static_cast<const ast::ConstDecl*>(symbol.decl);
+      const Type* t = type(symbol.type, e.span);
+      return with_global_scope([&] { return coerce(expr(*decl->value), t); });
+    }
+    // Enum.member
+    const Type* t = type_of(e);
+    auto c = make(Op::Const, m_.scalar(TypeKind::String));
+    c->text = e.name.text;
+    return coerce(std::move(c), t);
+  }
+  return field(expr(*e.lhs), e.name.text, e.optional_chain, type_of(e), e.span);
+}
+
+ExprPtr Lowerer::field(ExprPtr base, const std::string& name, bool chain, const Type* t, Span at) {
+  const Type* record = m_.plain(base->type);
+  if (record->kind != TypeKind::Record || record->record == nullptr)
+    return unsupported(at, "reading a field of a " + display(base->type) + " value");
+  const abi::FieldDesc* f = find_field(record->record, name);
+  if (f == nullptr) return unsupported(at, "the field `" + name + "`");
+  auto e = make(Op::Field, t);
+  e->index = static_cast<std::uint32_t>(f - record->record->fields.data());
+  e->chain = chain || base->type->optional;
+  e->args.push_back(std::move(base));
+  return e;
+}
+
+ExprPtr Lowerer::comparison(Op op, ExprPtr a, ExprPtr b) {
+  // An enum meets text: a literal becomes the member; anything else compares the code.
+  const Type* ta = m_.plain(a->type);
+  const Type* tb = m_.plain(b->type);
+  if (ta->kind == TypeKind::Enum && tb->kind == TypeKind::String) {
+    b = coerce(std::move(b), ta);
+    if (m_.plain(b->type)->kind != TypeKind::Enum) a = coerce(std::move(a), tb);
+  } else if (tb->kind == TypeKind::Enum && ta->kind == TypeKind::String) {
+    a = coerce(std::move(a), tb);
+    if (m_.plain(a->type)->kind != TypeKind::Enum) b = coerce(std::move(b), ta);
+  }
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(a));
+  args.push_back(std::move(b));
+  return make(op, m_.scalar(TypeKind::Bool), std::move(args));
+}
+
+ExprPtr Lowerer::binary(const ast::Expr& e) {
+  using B = ast::BinaryOp;
+  if (e.binary_op == B::In || e.binary_op == B::NotIn) return membership(e);
+  const Type* t = type_of(e);
+  auto a = expr(*e.lhs);
+  if (e.binary_op == B::Coalesce && e.rhs->kind == ExprKind::Call && e.rhs->callee->kind == ExprKind::Name &&
+      e.rhs->callee->name.text == "fail" && result_.symbols.find(e.rhs.get()) == result_.symbols.end()) {
+    // `x ?? fail(…)` rejects at the path of x.
+    std::vector<ExprPtr> args;
+    for (const auto& arg : e.rhs->args) args.push_back(expr(*arg.value));
+    auto f = fail(std::move(args), json_path(*e.lhs), e.rhs->span);
+    std::vector<ExprPtr> both;
+    both.push_back(std::move(a));
+    both.push_back(std::move(f));
+    return make(Op::Coalesce, t, std::move(both));
+  }
+  auto b = expr(*e.rhs);
+  Op op = Op::Add;
+  switch (e.binary_op) {
+    case B::Add: op = Op::Add; break;
+    case B::Sub: op = Op::Sub; break;
+    case B::Mul: op = Op::Mul; break;
+    case B::Div: op = Op::Div; break;
+    case B::Mod: op = Op::Mod; break;
+    case B::Concat: op = Op::Concat; break;
+    case B::Eq: return comparison(Op::Eq, std::move(a), std::move(b));
+    case B::Ne: return comparison(Op::Ne, std::move(a), std::move(b));
+    case B::Lt: return comparison(Op::Lt, std::move(a), std::move(b));
+    case B::Le: return comparison(Op::Le, std::move(a), std::move(b));
+    case B::Gt: return comparison(Op::Gt, std::move(a), std::move(b));
+    case B::Ge: return comparison(Op::Ge, std::move(a), std::move(b));
+    case B::And: op = Op::And; break;
+    case B::Or: op = Op::Or; break;
+    case B::Coalesce:
+      op = Op::Coalesce;
+      b = coerce(std::move(b), t);
+      break;
+    case B::In:
+    case B::NotIn: break;
+  }
+  if (op == Op::Add || op == Op::Sub || op == Op::Mul || op == Op::Div || op == Op::Mod) {
+    if (m_.plain(t)->kind == TypeKind::Decimal) {
+      a = coerce(std::move(a), m_.scalar(TypeKind::Decimal));
+      b = coerce(std::move(b), m_.scalar(TypeKind::Decimal));
+    }
+  }
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(a));
+  args.push_back(std::move(b));
+  return make(op, t, std::move(args));
+}
+
+// `x in {a, b}` → x == a or x == b (x bound once); `x in xs` → contains(xs, x).
+ExprPtr Lowerer::membership(const ast::Expr& e) {
+  bool negate = e.binary_op == ast::BinaryOp::NotIn;
+  auto subject = expr(*e.lhs);
+  ExprPtr test;
+  if (e.rhs->kind == ExprKind::Set || e.rhs->kind == ExprKind::List) {
+    std::uint32_t slot = fresh_slot();
+    const Type* st = subject->type;
+    ExprPtr any;
+    for (const auto& element : e.rhs->elements) {
+      auto eq = comparison(Op::Eq, local(slot, st), expr(*element));
+      if (!any) {
+        any = std::move(eq);
+      } else {
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(any));
+        args.push_back(std::move(eq));
+        any = make(Op::Or, m_.scalar(TypeKind::Bool), std::move(args));
+      }
+    }
+    if (!any) any = constant_bool(false);
+    test = make(Op::Let, m_.scalar(TypeKind::Bool));
+    test->slot = slot;
+    test->args.push_back(std::move(subject));
+    test->args.push_back(std::move(any));
+  } else {
+    auto list = expr(*e.rhs);
+    const Type* element = m_.plain(list->type)->element;
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(list));
+    args.push_back(coerce(std::move(subject), element));
+    test = make(Op::Contains, m_.scalar(TypeKind::Bool), std::move(args));
+  }
+  if (!negate) return test;
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(test));
+  return make(Op::Not, m_.scalar(TypeKind::Bool), std::move(args));
+}
+
+ExprPtr Lowerer::fail(std::vector<ExprPtr> args, std::string path, Span at) {
+  auto f = make(Op::Fail, m_.scalar(TypeKind::Never));
+  if (args.size() == 1) f->args.push_back(constant_null());
+  for (auto& a : args) f->args.push_back(std::move(a));
+  f->text = std::move(path);
+  f->source = source(at);
+  return f;
+}
+
+// The JSON path of a field chain from a mapping parameter ("$.address[0]" is not static: such
+// chains give the path of their static prefix).
+std::string Lowerer::json_path(const ast::Expr& e) const {
+  std::vector<std::string> parts;
+  const ast::Expr* at = &e;
+  while (at->kind == ExprKind::Member) {
+    parts.push_back(at->name.text);
+    at = at->lhs.get();
+  }
+  if (at->kind != ExprKind::Name) return "$";
+  std::string path = "$";
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) path += "." + *it;
+  return path;
+}
+
+ExprPtr Lowerer::call(const ast::Expr& e) {
+  auto found = result_.symbols.find(&e);
+  if (found != result_.symbols.end()) {
+    const sema::Symbol& symbol = *found->second;
+    switch (symbol.kind) {
+      case SymbolKind::Function: return inline_function(symbol, e);
+      case SymbolKind::Table: return table(symbol, e);
+      case SymbolKind::Mapping: return unsupported(e.span, "calling a mapping from another");
+      case SymbolKind::Policy: return unsupported(e.span, "calling a policy in a mapping");
+      default: return unsupported(e.span, "this call");
+    }
+  }
+  std::vector<const ast::Expr*> args;
+  for (const auto& a : e.args) args.push_back(a.value.get());
+  return builtin(e.callee->name.text, std::move(args), e);
+}
+
+ExprPtr Lowerer::builtin(const std::string& name, std::vector<const ast::Expr*> args, const ast::Expr& e) {
+  std::vector<ExprPtr> lowered;
+  for (const ast::Expr* a : args) lowered.push_back(expr(*a));
+  if (name == "fail") return fail(std::move(lowered), "$", e.span);
+  if (name == "fixture") return unsupported(e.span, "`fixture` outside a test");
+  auto signatures = sema::find_builtin(name);
+  if (signatures.empty()) return unsupported(e.span, "the function `" + name + "`");
+  auto c = make(Op::Call, type_of(e), std::move(lowered));
+  c->text = name;
+  c->fallible = c->type->fallible;
+  c->source = source(e.span);
+  return c;
+}
+
+ExprPtr Lowerer::inline_function(const sema::Symbol& symbol, const ast::Expr& call) {
+  const auto* decl = static_cast<const ast::FunctionDecl*>(symbol.decl);
+  // Arguments by position, then by name.
+  std::vector<const ast::Expr*> bound(decl->params.size(), nullptr);
+  std::size_t position = 0;
+  for (const auto& arg : call.args) {
+    if (!arg.name) {
+      if (position < bound.size()) bound[position++] = arg.value.get();
+      continue;
+    }
+    for (std::size_t i = 0; i < decl->params.size(); ++i)
+      if (decl->params[i].name.text == arg.name->text) bound[i] = arg.value.get();
+  }
+  std::vector<std::pair<std::uint32_t, ExprPtr>> lets;
+  std::vector<Binding> callee_scope;
+  for (std::size_t i = 0; i < bound.size(); ++i) {
+    if (bound[i] == nullptr) return unsupported(call.span, "a call with a missing argument");
+    const Type* param = type(checker_.type_in(*decl->params[i].type, symbol), call.span);
+    std::uint32_t slot = fresh_slot();
+    lets.emplace_back(slot, coerce(expr(*bound[i]), param));
+    callee_scope.push_back({decl->params[i].name.text, slot});
+  }
+  std::vector<Binding> saved = std::move(scope_);
+  scope_ = std::move(callee_scope);
+  for (const ast::LetStmt& let : decl->lets) {
+    std::uint32_t slot = fresh_slot();
+    lets.emplace_back(slot, expr(*let.value));
+    scope_.push_back({let.name.text, slot});
+  }
+  const Type* result = type(checker_.type_in(*decl->result, symbol), call.span);
+  ExprPtr body = coerce(expr(*decl->body), result);
+  scope_ = std::move(saved);
+  for (auto it = lets.rbegin(); it != lets.rend(); ++it) {
+    auto let = make(Op::Let, body->type);
+    let->slot = it->first;
+    let->args.push_back(std::move(it->second));
+    let->args.push_back(std::move(body));
+    body = std::move(let);
+  }
+  return body;
+}
+
+ExprPtr Lowerer::table(const sema::Symbol& symbol, const ast::Expr& call) {
+  const auto* decl = static_cast<const ast::TableDecl*>(symbol.decl);
+  const Type* key = type(checker_.type_in(*decl->key_type, symbol), call.span);
+  const Type* value = type(checker_.type_in(*decl->value_type, symbol), call.span);
+  auto t = make(Op::Table, type_of(call));
+  t->args.push_back(coerce(expr(*call.args.at(0).value), key));
+  for (const auto& entry : decl->entries) {
+    ExprPtr v = with_global_scope([&] { return coerce(expr(*entry.value), value); });
+    if (!entry.key) {
+      t->index = 1;
+      t->args.push_back(std::move(v));
+      continue;
+    }
+    TableEntry te;
+    te.key = entry.key->text;
+    if (key->kind == TypeKind::Int) te.key_int = std::stoll(entry.key->text);
+    if (key->kind == TypeKind::Enum) {
+      const auto& codes = key->enumeration->codes;
+      te.key_int = std::find(codes.begin(), codes.end(), entry.key->text) - codes.begin();
+    }
+    te.value = std::move(v);
+    t->entries.push_back(std::move(te));
+  }
+  return t;
+}
+
+ExprPtr Lowerer::method(const ast::Expr& e) {
+  ExprPtr receiver = expr(*e.lhs);
+  const Type* rt = m_.plain(receiver->type);
+  auto apply = [&](ExprPtr r) -> ExprPtr {
+    if (rt->kind == TypeKind::List) return collection_op(e, std::move(r));
+    // A standard function called as a method on its first argument.
+    auto signatures = sema::find_builtin(e.name.text);
+    if (signatures.empty()) return unsupported(e.span, "the method `" + e.name.text + "`");
+    auto c = make(Op::Call, type_of(e));
+    c->text = e.name.text;
+    c->args.push_back(std::move(r));
+    for (const auto& a : e.args) c->args.push_back(expr(*a.value));
+    if (e.optional_chain || receiver->type->optional) c->type = m_.plain(c->type);
+    c->fallible = c->type->fallible;
+    c->source = source(e.span);
+    return c;
+  };
+  if (!(e.optional_chain || receiver->type->optional)) return apply(std::move(receiver));
+  // r?.f(…): f only when r is present.
+  std::uint32_t slot = fresh_slot();
+  const Type* optional_type = receiver->type;
+  auto applied = apply(local(slot, m_.plain(optional_type)));
+  const Type* t = type_of(e);
+  std::vector<ExprPtr> branch;
+  auto present = make(Op::IsPresent, m_.scalar(TypeKind::Bool));
+  present->args.push_back(local(slot, optional_type));
+  branch.push_back(std::move(present));
+  branch.push_back(std::move(applied));
+  branch.push_back(constant_null());
+  auto cond = make(Op::If, t, std::move(branch));
+  auto let = make(Op::Let, t);
+  let->slot = slot;
+  let->args.push_back(std::move(receiver));
+  let->args.push_back(std::move(cond));
+  return let;
+}
+
+ExprPtr Lowerer::lambda(const ast::Expr& l, const Type* element, std::uint32_t& slot) {
+  if (l.kind != ExprKind::Lambda || l.params.size() != 1)
+    return unsupported(l.span, "this argument (a one-parameter lambda is expected)");
+  slot = fresh_slot();
+  scope_.push_back({l.params[0].text, slot});
+  auto body = expr(*l.body);
+  scope_.pop_back();
+  return body;
+}
+
+ExprPtr Lowerer::collection_op(const ast::Expr& e, ExprPtr receiver) {
+  static const std::map<std::string, Op> ops = {
+      {"first", Op::First},     {"last", Op::Last},    {"any", Op::Any},         {"all", Op::All},
+      {"count", Op::Count},     {"filter", Op::Filter}, {"map", Op::Map},        {"flat_map", Op::FlatMap},
+      {"size", Op::Size},       {"is_empty", Op::IsEmpty}, {"contains", Op::Contains}, {"sum", Op::Sum},
+      {"min", Op::Min},         {"max", Op::Max},      {"distinct", Op::Distinct}, {"to_set", Op::Distinct},
+      {"take", Op::Take},       {"skip", Op::Skip}};
+  const std::string& name = e.name.text;
+  const Type* list = m_.plain(receiver->type);
+  if (name == "to_list") return receiver;
+  if (name == "join" || name == "length") {
+    auto c = make(Op::Call, m_.plain(type_of(e)));
+    c->text = name;
+    c->args.push_back(std::move(receiver));
+    for (const auto& a : e.args) c->args.push_back(expr(*a.value));
+    return c;
+  }
+  auto it = ops.find(name);
+  if (it == ops.end()) return unsupported(e.span, "the collection operation `" + name + "`");
+  const Type* t = type_of(e);
+  if (e.optional_chain) t = m_.plain(t);
+  if (it->second == Op::First || it->second == Op::Last || it->second == Op::Min || it->second == Op::Max)
+    t = m_.optional(m_.plain(t));
+  auto op = make(it->second, t);
+  op->args.push_back(std::move(receiver));
+  const bool takes_lambda = it->second == Op::First || it->second == Op::Last || it->second == Op::Any ||
+                            it->second == Op::All || it->second == Op::Count || it->second == Op::Filter ||
+                            it->second == Op::Map || it->second == Op::FlatMap;
+  for (const auto& a : e.args) {
+    if (takes_lambda) {
+      op->args.push_back(lambda(*a.value, list->element, op->slot));
+    } else if (it->second == Op::Contains) {
+      op->args.push_back(coerce(expr(*a.value), list->element));
+    } else {
+      op->args.push_back(expr(*a.value));
+    }
+  }
+  return op;
+}
+
+ExprPtr Lowerer::match(const ast::Expr& e) {
+  const Type* t = type_of(e);
+  std::uint32_t slot = 0;
+  ExprPtr subject;
+  const Type* st = nullptr;
+  if (e.subject) {
+    subject = expr(*e.subject);
+    st = subject->type;
+    slot = fresh_slot();
+  }
+  // Built from the last arm back: the last arm (a wildcard, or the one left when every case is
+  // covered — the checker proved exhaustiveness) is the final else.
+  ExprPtr chain;
+  for (auto arm = e.arms.rbegin(); arm != e.arms.rend(); ++arm) {
+    ExprPtr value = coerce(expr(*arm->value), t);
+    if (!chain || arm->wildcard) {
+      chain = std::move(value);
+      continue;
+    }
+    ExprPtr cond;
+    for (const auto& pattern : arm->patterns) {
+      ExprPtr test;
+      if (!e.subject) {
+        test = expr(*pattern);
+      } else if (pattern->kind == ExprKind::Literal && pattern->literal.kind == ast::LiteralKind::Null) {
+        auto present = make(Op::IsPresent, m_.scalar(TypeKind::Bool));
+        present->args.push_back(local(slot, st));
+        test = make(Op::Not, m_.scalar(TypeKind::Bool));
+        test->args.push_back(std::move(present));
+      } else {
+        test = comparison(Op::Eq, local(slot, st), expr(*pattern));
+      }
+      if (!cond) {
+        cond = std::move(test);
+      } else {
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(cond));
+        args.push_back(std::move(test));
+        cond = make(Op::Or, m_.scalar(TypeKind::Bool), std::move(args));
+      }
+    }
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(cond));
+    args.push_back(std::move(value));
+    args.push_back(std::move(chain));
+    chain = make(Op::If, t, std::move(args));
+  }
+  if (!chain) return unsupported(e.span, "an empty match");
+  if (!e.subject) return chain;
+  auto let = make(Op::Let, t);
+  let->slot = slot;
+  let->args.push_back(std::move(subject));
+  let->args.push_back(std::move(chain));
+  return let;
+}
+
+ExprPtr Lowerer::record_literal(const ast::Expr& e) {
+  const Type* t = m_.plain(type_of(e));
+  if (t->kind != TypeKind::Record) return unsupported(e.span, "an anonymous record");
+  auto r = make(Op::RecordLit, t);
+  for (const auto& entry : e.record_entries) {
+    const abi::FieldDesc* f = find_field(t->record, entry.name.text);
+    if (f == nullptr) return unsupported(entry.name.span, "the field `" + entry.name.text + "`");
+    std::uint32_t index = static_cast<std::uint32_t>(f - t->record->fields.data());
+    r->fields.push_back(index);
+    r->args.push_back(coerce(expr(*entry.value), field_type(*f)));
+  }
+  return r;
+}
+
+// ───────────────────────────── statements ─────────────────────────────
+
+void Lowerer::statements(const std::vector<ast::MappingStmtPtr>& body, std::vector<Stmt>& out,
+                         const Type* output) {
+  std::size_t mark = scope_.size();
+  for (const auto& s : body) {
+    Stmt stmt;
+    stmt.source = source(s->span);
+    switch (s->kind) {
+      case ast::MappingStmtKind::Let: {
+        stmt.op = StmtOp::Let;
+        stmt.value = expr(*s->let.value);
+        stmt.slot = fresh_slot();
+        scope_.push_back({s->let.name.text, stmt.slot});
+        break;
+      }
+      case ast::MappingStmtKind::Assign: {
+        stmt.op = StmtOp::Set;
+        const Type* at = output;
+        const abi::FieldDesc* f = nullptr;
+        for (const ast::Name& part : s->target) {
+          const Type* record = m_.plain(at);
+          f = record->kind == TypeKind::Record ? find_field(record->record, part.text) : nullptr;
+          if (f == nullptr) {
+            unsupported(part.span, "the output field `" + part.text + "`");
+            break;
+          }
+          stmt.path.push_back(static_cast<std::uint32_t>(f - record->record->fields.data()));
+          stmt.path_types.push_back(record);
+          at = field_type(*f);
+        }
+        stmt.value = coerce(expr(*s->value), at);
+        break;
+      }
+      case ast::MappingStmtKind::When: {
+        stmt.op = StmtOp::When;
+        stmt.value = expr(*s->condition);
+        statements(s->body, stmt.body, output);
+        break;
+      }
+    }
+    out.push_back(std::move(stmt));
+  }
+  scope_.resize(mark);
+}
+
+void Lowerer::mapping(const sema::Symbol& symbol) {
+  const auto* decl = static_cast<const ast::MappingDecl*>(symbol.decl);
+  Function f;
+  f.name = symbol.name;
+  f.symbol = symbol.name;
+  next_slot_ = 0;
+  scope_.clear();
+  for (const auto& p : decl->params) {
+    f.params.push_back(type(checker_.type_in(*p.type, symbol), p.name.span));
+    scope_.push_back({p.name.text, fresh_slot()});
+  }
+  f.result = type(checker_.type_in(*decl->result, symbol), decl->name.span);
+  if (f.result->kind != TypeKind::Record) unsupported(decl->name.span, "a mapping whose result is not a record");
+  statements(decl->body, f.body, f.result);
+  f.slot_count = next_slot_;
+  m_.functions.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::CheckResult& result,
+                                       const std::vector<const sema::Symbol*>& mappings, const SourceManager& sources,
+                                       DiagnosticSink& diagnostics) {
+  auto module = std::make_unique<Module>();
+  Lowerer lowerer(checker, result, sources, diagnostics, *module);
+  for (const sema::Symbol* symbol : mappings) lowerer.mapping(*symbol);
+  lowerer.finish();
+  return module;
+}
+
+}  // namespace suture::ir
