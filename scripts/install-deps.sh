@@ -8,7 +8,7 @@ PACKAGES=(
   antlr4 libantlr4-runtime-dev
   llvm-19-dev
   nlohmann-json3-dev libboost-dev libyaml-cpp-dev libgtest-dev
-  libsimdjson-dev libsqlite3-dev libssl-dev
+  libsimdjson-dev libsqlite3-dev libssl-dev libicu-dev
 )
 
 missing=()

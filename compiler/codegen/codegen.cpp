@@ -672,6 +672,12 @@ std::string Emitter::native(const std::string& name, const std::vector<std::stri
 std::string Emitter::call(const Expr& e) {
   std::vector<std::string> args;
   for (const auto& a : e.args) args.push_back(gen(*a));
+  if (e.text == "to_string" && e.args.size() == 1 && e.args[0]->type->kind == TypeKind::Enum) {
+    // An enum value holds its member index; the native finds the code in the pack's enum.
+    std::string index = value_slot();
+    store_scalar(index, kInt, std::to_string(e.args[0]->type->enum_index));
+    return native("enum_to_string", {args[0], index}, false);
+  }
   return native(e.text, args, e.fallible);
 }
 

@@ -12,12 +12,13 @@
 #include "compiler/ast/printer.h"
 #include "compiler/diagnostics/render.h"
 #include "compiler/driver/check_run.h"
+#include "compiler/driver/commands.h"
 #include "compiler/parse/parser.h"
 #include "compiler/schema/importers.h"
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+using suture::driver::kVersion;
 
 constexpr const char* kUsage = R"(usage: suture <command> [options]
 
@@ -31,7 +32,13 @@ commands:
   schema import odoo FIELDS_GET.json -o DIR
                        generate Suture modules from Odoo's fields_get output (your instance's
                        models with their custom x_ fields)
+  build PATH... -o PACK
+                       compile the mappings of the specs into a rule pack (.spk)
   version              print the version
+
+build options:
+  --mapping NAME                    build only this mapping (repeatable; NAME or module.NAME)
+  --emit ir|ir-unoptimised|llvm     print the typed IR or the LLVM IR (with or without -o)
 
 check options:
   --format human|short|json|sarif   how diagnostics are printed (default: human)
@@ -41,10 +48,16 @@ check options:
   --color auto|always|never         colours in human output (default: auto)
 )";
 
-int usage_error(const std::string& message) {
+}  // namespace
+
+int suture::driver::usage_error(const std::string& message) {
   std::cerr << "suture: " << message << "\n\n" << kUsage;
   return 2;
 }
+
+namespace {
+
+using suture::driver::usage_error;
 
 int run_check(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
@@ -197,6 +210,7 @@ int main(int argc, char** argv) {
   if (command == "parse") return run_parse(args);
   if (command == "explain") return run_explain(args);
   if (command == "schema") return run_schema(args);
+  if (command == "build") return suture::driver::run_build(args);
   if (command == "version" || command == "--version") {
     std::cout << "suture " << kVersion << "\n";
     return 0;

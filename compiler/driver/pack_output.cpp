@@ -1,0 +1,76 @@
+// pack_output.cpp — a built module → a rule pack file: entry points with their types and wire
+// formats, the schema modules used, the source map, the descriptors, and the bitcode.
+#include "compiler/driver/pack_output.h"
+
+#include <fstream>
+#include <iostream>
+#include <variant>
+
+#include "compiler/driver/commands.h"
+#include "runtime/jit/jit.h"
+#include "runtime/pack/pack.h"
+
+namespace suture::driver {
+namespace {
+
+pack::DataFormat format_of(const ir::Type* t) {
+  if (t == nullptr || t->kind != ir::TypeKind::Record || t->record == nullptr) return pack::DataFormat::Json;
+  if (!t->record->resource_type.empty()) return pack::DataFormat::Fhir;
+  if (!t->record->model.empty()) return pack::DataFormat::Odoo;
+  if (!t->record->messages.empty()) return pack::DataFormat::Hl7v2;
+  return pack::DataFormat::Json;
+}
+
+}  // namespace
+
+bool write_pack_file(const BuildRun& run, const std::string& path) {
+  const ir::Module& module = *run.module;
+  auto bitcode = runtime::jit::ir_text_to_bitcode(run.llvm_ir);
+  if (auto* error = std::get_if<runtime::jit::JitError>(&bitcode)) {
+    std::cerr << "suture: internal error: the generated LLVM IR does not verify: " << error->message << "\n";
+    return false;
+  }
+  pack::PackContents contents;
+  contents.manifest.compiler_version = std::string("suture ") + kVersion;
+  contents.manifest.schemas = run.schema_modules;
+  for (const ir::Function& f : module.functions) {
+    pack::EntryPoint entry;
+    entry.name = f.name;
+    entry.kind = pack::EntryKind::Mapping;
+    entry.symbol = f.symbol;
+    for (const ir::Type* p : f.params) entry.param_types.push_back(ir::display(p));
+    entry.result_type = ir::display(f.result);
+    entry.input_format = f.params.empty() ? pack::DataFormat::None : format_of(f.params[0]);
+    entry.output_format = format_of(f.result);
+    for (const auto& [record, flags] : ir::fields_read(module, f)) {
+      pack::FieldsRead read;
+      read.record = record;
+      for (std::uint32_t i = 0; i < flags.size(); ++i)
+        if (flags[i]) read.fields.push_back(i);
+      entry.fields_read.push_back(std::move(read));
+    }
+    contents.manifest.entry_points.push_back(std::move(entry));
+  }
+  for (std::uint32_t i = 1; i < module.sources.size(); ++i)
+    contents.manifest.source_map.push_back(
+        {i, module.sources[i].file, module.sources[i].line, module.sources[i].column, std::nullopt});
+  contents.manifest.build_info["modules"] = [&] {
+    std::string joined;
+    for (const auto& m : run.modules) joined += (joined.empty() ? "" : ",") + m;
+    return joined;
+  }();
+  contents.schemas = &module.schemas;
+  contents.bitcode = std::move(std::get<std::string>(bitcode));
+  std::string bytes = pack::write_pack(contents);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    std::cerr << "suture: cannot write " << path << "\n";
+    return false;
+  }
+  std::cerr << "built " << path << ": " << module.functions.size() << " mapping(s), " << bytes.size() << " bytes\n";
+  return true;
+}
+
+}  // namespace suture::driver
