@@ -4,6 +4,7 @@
 #include "compiler/codegen/codegen.h"
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -232,6 +233,9 @@ class Emitter {
   std::string list_literal(const Expr& e);
   std::string record_literal(const Expr& e);
   std::string loop_op(const Expr& e);
+  std::string ordered(const Expr& e);
+  std::string key_less(const std::string& a, const std::string& b, const ir::Type* key_type);
+  void for_range(const std::string& from, const std::string& to, const std::function<void(const std::string&)>& body);
   std::string slice(const Expr& e);
   std::string fail(const Expr& e);
 
@@ -387,6 +391,10 @@ std::string Emitter::gen(const Expr& e) {
     case Op::Min:
     case Op::Max:
     case Op::Distinct: return loop_op(e);
+    case Op::Sort:
+    case Op::SortBy:
+    case Op::MinBy:
+    case Op::MaxBy: return ordered(e);
   }
   return "@.absent";
 }
@@ -812,6 +820,9 @@ std::string Emitter::slice(const Expr& e) {
 // The loop every collection operation shares: for i in 0..n, the element bound to e.slot.
 std::string Emitter::loop_op(const Expr& e) {
   std::string list = gen(*e.args[0]);
+  // `contains(x)`: x is an argument, not a lambda: evaluated once, after the list, even when the
+  // list is empty (it may fail).
+  std::string wanted = e.op == Op::Contains ? gen(*e.args[1]) : std::string();
   std::string n = list_size(list);
   std::string items = pointer(list);
   std::string result = value_slot();
@@ -841,7 +852,16 @@ std::string Emitter::loop_op(const Expr& e) {
   line(more + " = icmp ult i64 " + iv + ", " + n);
   cond_br(more, body, done);
   block(body);
-  std::string item = element(items, iv);
+  // `last` walks from the end and stops at the first match, like `first` from the start: the
+  // predicate never runs on elements before the answer (it may fail or overflow there).
+  std::string position = iv;
+  if (e.op == Op::Last) {
+    std::string from_end = tmp();
+    position = tmp();
+    line(from_end + " = sub i64 " + n + ", " + iv);
+    line(position + " = sub i64 " + from_end + ", 1");
+  }
+  std::string item = element(items, position);
   const bool binds = e.args.size() > 1 && (e.op == Op::First || e.op == Op::Last || e.op == Op::Any ||
                                            e.op == Op::All || e.op == Op::Count || e.op == Op::Filter ||
                                            e.op == Op::Map || e.op == Op::FlatMap);
@@ -857,7 +877,7 @@ std::string Emitter::loop_op(const Expr& e) {
       cond_br(predicate(), hit, next);
       block(hit);
       copy(result, item);
-      br(e.op == Op::First ? done : next);
+      br(done);
       break;
     }
     case Op::Any:
@@ -900,7 +920,6 @@ std::string Emitter::loop_op(const Expr& e) {
       break;
     }
     case Op::Contains: {
-      std::string wanted = gen(*e.args[1]);
       std::string eq = equal_i1(item, wanted, e.args[0]->type->element, e.args[1]->type);
       std::string found = label("found");
       cond_br(eq, found, next);
@@ -1028,6 +1047,136 @@ std::string Emitter::loop_op(const Expr& e) {
     }
     default: break;
   }
+  return result;
+}
+
+// for i in [from, to): body(i). The body ends in whatever block it leaves current.
+void Emitter::for_range(const std::string& from, const std::string& to,
+                        const std::function<void(const std::string&)>& body) {
+  std::string i = counter();
+  line("store i64 " + from + ", ptr " + i);
+  std::string head = label("range"), inside = label("rangebody"), done = label("endrange");
+  br(head);
+  block(head);
+  std::string iv = tmp(), more = tmp();
+  line(iv + " = load i64, ptr " + i);
+  line(more + " = icmp slt i64 " + iv + ", " + to);
+  cond_br(more, inside, done);
+  block(inside);
+  body(iv);
+  std::string next = tmp();
+  line(next + " = add i64 " + iv + ", 1");
+  line("store i64 " + next + ", ptr " + i);
+  br(head);
+  block(done);
+}
+
+// i1: key a < key b. Ints and durations inline; everything else by the compare native (which
+// rejects an undecidable order, e.g. dates of different precision that agree as far as both go).
+std::string Emitter::key_less(const std::string& a, const std::string& b, const ir::Type* key_type) {
+  std::string c = tmp();
+  if (key_type->kind == TypeKind::Int || key_type->kind == TypeKind::Duration) {
+    line(c + " = icmp slt i64 " + integer(a) + ", " + integer(b));
+    return c;
+  }
+  std::string order = integer(native("compare", {a, b}, false));
+  line(c + " = icmp slt i64 " + order + ", 0");
+  return c;
+}
+
+// sort, sort_by (stable insertion sort of indexes by key), min_by / max_by (first best).
+std::string Emitter::ordered(const Expr& e) {
+  std::string list = gen(*e.args[0]);
+  std::string n = list_size(list);
+  std::string items = pointer(list);
+  std::string keys = items;
+  const ir::Type* key_type = e.args[0]->type->element;
+  if (e.op != Op::Sort) {
+    std::string bytes = tmp(), at_least = tmp();
+    line(bytes + " = mul i64 " + n + ", 16");
+    line(at_least + " = add i64 " + bytes + ", 16");
+    keys = alloc(at_least);
+    key_type = e.args[1]->type;
+    for_range("0", n, [&](const std::string& i) {
+      slots_[e.slot] = element(items, i);
+      copy(element(keys, i), gen(*e.args[1]));
+    });
+  }
+  std::string result = value_slot();
+  if (e.op == Op::MinBy || e.op == Op::MaxBy) {
+    set_absent(result);
+    std::string best = counter();
+    line("store i64 0, ptr " + best);
+    for_range("1", n, [&](const std::string& i) {
+      std::string b = tmp();
+      line(b + " = load i64, ptr " + best);
+      std::string better = e.op == Op::MinBy ? key_less(element(keys, i), element(keys, b), key_type)
+                                             : key_less(element(keys, b), element(keys, i), key_type);
+      std::string take = label("better"), keep = label("keep");
+      cond_br(better, take, keep);
+      block(take);
+      line("store i64 " + i + ", ptr " + best);
+      br(keep);
+      block(keep);
+    });
+    std::string any = tmp(), have = label("have"), done = label("endbest");
+    line(any + " = icmp ne i64 " + n + ", 0");
+    cond_br(any, have, done);
+    block(have);
+    std::string b = tmp();
+    line(b + " = load i64, ptr " + best);
+    copy(result, element(items, b));
+    br(done);
+    block(done);
+    return result;
+  }
+  // Indexes 0..n-1, insertion-sorted by key: stable, and lists in messages are short.
+  std::string bytes = tmp(), at_least = tmp();
+  line(bytes + " = mul i64 " + n + ", 8");
+  line(at_least + " = add i64 " + bytes + ", 8");
+  std::string order = alloc(at_least);
+  auto index_at = [&](const std::string& k) {
+    std::string p = tmp();
+    line(p + " = getelementptr i64, ptr " + order + ", i64 " + k);
+    return p;
+  };
+  for_range("0", n, [&](const std::string& i) { line("store i64 " + i + ", ptr " + index_at(i)); });
+  for_range("1", n, [&](const std::string& i) {
+    std::string j = counter();
+    line("store i64 " + i + ", ptr " + j);
+    std::string head = label("sift"), test = label("siftcmp"), swap = label("swap"), done = label("endsift");
+    br(head);
+    block(head);
+    std::string jv = tmp(), positive = tmp();
+    line(jv + " = load i64, ptr " + j);
+    line(positive + " = icmp sgt i64 " + jv + ", 0");
+    cond_br(positive, test, done);
+    block(test);
+    std::string jm = tmp();
+    line(jm + " = sub i64 " + jv + ", 1");
+    std::string pa = index_at(jm), pb = index_at(jv);
+    std::string a = tmp(), b = tmp();
+    line(a + " = load i64, ptr " + pa);
+    line(b + " = load i64, ptr " + pb);
+    std::string out_of_order = key_less(element(keys, b), element(keys, a), key_type);
+    cond_br(out_of_order, swap, done);
+    block(swap);
+    line("store i64 " + b + ", ptr " + pa);
+    line("store i64 " + a + ", ptr " + pb);
+    line("store i64 " + jm + ", ptr " + j);
+    br(head);
+    block(done);
+  });
+  std::string out_bytes = tmp(), out_at_least = tmp();
+  line(out_bytes + " = mul i64 " + n + ", 16");
+  line(out_at_least + " = add i64 " + out_bytes + ", 16");
+  std::string sorted = alloc(out_at_least);
+  for_range("0", n, [&](const std::string& k) {
+    std::string from = tmp();
+    line(from + " = load i64, ptr " + index_at(k));
+    copy(element(sorted, k), element(items, from));
+  });
+  make_list(result, sorted, n);
   return result;
 }
 

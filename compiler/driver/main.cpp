@@ -34,11 +34,21 @@ commands:
                        models with their custom x_ fields)
   build PATH... -o PACK
                        compile the mappings of the specs into a rule pack (.spk)
+  run PACK [--mapping NAME] [--in FILE] [--out FILE] [--rejects FILE]
+                       map messages (NDJSON, one JSON document, or HL7 v2) with a compiled
+                       mapping: one output line per message, one rejection line per bad one
+  inspect PACK         show what a pack holds (entry points, schemas, hash, sizes)
   version              print the version
 
 build options:
   --mapping NAME                    build only this mapping (repeatable; NAME or module.NAME)
   --emit ir|ir-unoptimised|llvm     print the typed IR or the LLVM IR (with or without -o)
+
+run options:
+  --format auto|ndjson|json|hl7v2   how the input is split into messages (default: detected)
+  --stats                           print counts and the pack's load and compile time
+  --odoo row|vals                   Odoo output: every field as read() gives it (default), or
+                                    the vals of a create/write (present, writable fields)
 
 check options:
   --format human|short|json|sarif   how diagnostics are printed (default: human)
@@ -211,6 +221,8 @@ int main(int argc, char** argv) {
   if (command == "explain") return run_explain(args);
   if (command == "schema") return run_schema(args);
   if (command == "build") return suture::driver::run_build(args);
+  if (command == "run") return suture::driver::run_run(args);
+  if (command == "inspect") return suture::driver::run_inspect(args);
   if (command == "version" || command == "--version") {
     std::cout << "suture " << kVersion << "\n";
     return 0;

@@ -13,6 +13,9 @@
 namespace suture::driver {
 namespace {
 
+// Packs carry bitcode already through LLVM's -O2 pipeline: loading then only generates code.
+constexpr int kBitcodeOptLevel = 2;
+
 pack::DataFormat format_of(const ir::Type* t) {
   if (t == nullptr || t->kind != ir::TypeKind::Record || t->record == nullptr) return pack::DataFormat::Json;
   if (!t->record->resource_type.empty()) return pack::DataFormat::Fhir;
@@ -25,7 +28,7 @@ pack::DataFormat format_of(const ir::Type* t) {
 
 bool write_pack_file(const BuildRun& run, const std::string& path) {
   const ir::Module& module = *run.module;
-  auto bitcode = runtime::jit::ir_text_to_bitcode(run.llvm_ir);
+  auto bitcode = runtime::jit::optimise_to_bitcode(run.llvm_ir, kBitcodeOptLevel);
   if (auto* error = std::get_if<runtime::jit::JitError>(&bitcode)) {
     std::cerr << "suture: internal error: the generated LLVM IR does not verify: " << error->message << "\n";
     return false;
@@ -54,6 +57,7 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
   for (std::uint32_t i = 1; i < module.sources.size(); ++i)
     contents.manifest.source_map.push_back(
         {i, module.sources[i].file, module.sources[i].line, module.sources[i].column, std::nullopt});
+  contents.manifest.build_info["bitcode"] = "optimised O" + std::to_string(kBitcodeOptLevel);
   contents.manifest.build_info["modules"] = [&] {
     std::string joined;
     for (const auto& m : run.modules) joined += (joined.empty() ? "" : ",") + m;

@@ -505,6 +505,29 @@ class Evaluator {
         }
         return best;
       }
+      case Op::Sort:
+      case Op::SortBy: {
+        // Stable by definition: std::stable_sort on the keys.
+        std::vector<std::pair<Value, Value>> keyed;  // key, element
+        for (const Value& x : xs) keyed.emplace_back(e.op == Op::Sort ? x : apply(e, x), x);
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [&](const auto& a, const auto& b) { return compare(a.first, b.first) < 0; });
+        std::vector<Value> sorted;
+        for (const auto& [key, x] : keyed) sorted.push_back(x);
+        return list(sorted);
+      }
+      case Op::MinBy:
+      case Op::MaxBy: {
+        if (xs.empty()) return absent();
+        std::size_t best = 0;
+        Value best_key = apply(e, xs[0]);
+        for (std::size_t i = 1; i < xs.size(); ++i) {
+          Value key = apply(e, xs[i]);
+          const int c = compare(key, best_key);
+          if (e.op == Op::MinBy ? c < 0 : c > 0) best = i, best_key = key;  // ties keep the first
+        }
+        return xs[best];
+      }
       case Op::Distinct: {
         std::vector<Value> seen;
         for (const Value& x : xs) {
@@ -630,7 +653,11 @@ class Evaluator {
       case Op::Max:
       case Op::Distinct:
       case Op::Take:
-      case Op::Skip: return collection(e);
+      case Op::Skip:
+      case Op::Sort:
+      case Op::SortBy:
+      case Op::MinBy:
+      case Op::MaxBy: return collection(e);
     }
     internal("an unknown operation");
   }

@@ -107,6 +107,11 @@ enum class Op : std::uint8_t {
   Take,
   Skip,
   IsPresent,  // args[0] != null, for narrowing-free tests the lowering writes
+  // ordering (stable: equal keys keep their order); `slot` binds the element in args[1], the key
+  Sort,   // args[0] sorted by its elements
+  SortBy,
+  MinBy,  // the first element with the least key (absent on an empty list)
+  MaxBy,  // the first element with the greatest key
 };
 
 const char* to_string(Op op);

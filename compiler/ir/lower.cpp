@@ -746,7 +746,8 @@ ExprPtr Lowerer::collection_op(const ast::Expr& e, ExprPtr receiver) {
       {"count", Op::Count},     {"filter", Op::Filter}, {"map", Op::Map},        {"flat_map", Op::FlatMap},
       {"size", Op::Size},       {"is_empty", Op::IsEmpty}, {"contains", Op::Contains}, {"sum", Op::Sum},
       {"min", Op::Min},         {"max", Op::Max},      {"distinct", Op::Distinct}, {"to_set", Op::Distinct},
-      {"take", Op::Take},       {"skip", Op::Skip}};
+      {"take", Op::Take},       {"skip", Op::Skip},    {"sort", Op::Sort},       {"sort_by", Op::SortBy},
+      {"min_by", Op::MinBy},    {"max_by", Op::MaxBy}};
   const std::string& name = e.name.text;
   const Type* list = m_.plain(receiver->type);
   if (name == "to_list") return receiver;
@@ -761,13 +762,15 @@ ExprPtr Lowerer::collection_op(const ast::Expr& e, ExprPtr receiver) {
   if (it == ops.end()) return unsupported(e.span, "the collection operation `" + name + "`");
   const Type* t = type_of(e);
   if (e.optional_chain) t = m_.plain(t);
-  if (it->second == Op::First || it->second == Op::Last || it->second == Op::Min || it->second == Op::Max)
+  if (it->second == Op::First || it->second == Op::Last || it->second == Op::Min || it->second == Op::Max ||
+      it->second == Op::MinBy || it->second == Op::MaxBy)
     t = m_.optional(m_.plain(t));
   auto op = make(it->second, t);
   op->args.push_back(std::move(receiver));
   const bool takes_lambda = it->second == Op::First || it->second == Op::Last || it->second == Op::Any ||
                             it->second == Op::All || it->second == Op::Count || it->second == Op::Filter ||
-                            it->second == Op::Map || it->second == Op::FlatMap;
+                            it->second == Op::Map || it->second == Op::FlatMap || it->second == Op::SortBy ||
+                            it->second == Op::MinBy || it->second == Op::MaxBy;
   for (const auto& a : e.args) {
     if (takes_lambda) {
       op->args.push_back(lambda(*a.value, list->element, op->slot));

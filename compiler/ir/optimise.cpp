@@ -285,6 +285,9 @@ class ReadAnalysis {
       case Op::Take:
       case Op::Skip:
       case Op::Index:
+      case Op::SortBy:
+      case Op::MinBy:
+      case Op::MaxBy:
         expr(*e.args[0], whole);
         for (std::size_t i = 1; i < e.args.size(); ++i) expr(*e.args[i], false);
         return;

@@ -58,6 +58,9 @@ void print_expr(std::ostream& out, const Expr& e) {
     case Op::Filter:
     case Op::Map:
     case Op::FlatMap:
+    case Op::SortBy:
+    case Op::MinBy:
+    case Op::MaxBy:
       if (e.args.size() > 1 || e.op == Op::Let) out << " %" << e.slot;
       break;
     case Op::Call: out << " " << e.text << (e.fallible ? "!" : ""); break;

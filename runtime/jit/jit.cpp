@@ -262,7 +262,7 @@ struct Jit::Impl {
     const std::string prefix = "suture.m" + std::to_string(sequence) + ".";
     module->setModuleIdentifier(name);
     prefix_definitions(*module, prefix);
-    optimize(*module, *machine, options.opt_level);
+    if (options.optimise_ir) optimize(*module, *machine, options.opt_level);
     if (std::string errors = sink_errors(sink); !errors.empty()) return module_error(name, errors);
 
     std::vector<std::pair<std::string, llvm::orc::SymbolStringPtr>> exported;  // module name → JIT name
@@ -443,6 +443,33 @@ std::string Jit::target_triple() const {
 
 std::string Jit::cpu() const {
   return impl_->cpu;
+}
+
+std::variant<std::string, JitError> optimise_to_bitcode(std::string_view ir, int opt_level) {
+  if (opt_level < 1 || opt_level > 3) return JitError{"opt level " + std::to_string(opt_level) + " is not in 1..3"};
+  if (!initialize_native_target()) return JitError{"LLVM has no native target for this machine"};
+  auto sink = std::make_shared<DiagnosticSink>();
+  auto context = make_context(sink);
+  auto parsed = parse_ir_text(ir, "optimise_to_bitcode", *context);
+  if (auto* error = std::get_if<JitError>(&parsed)) return std::move(*error);
+  auto& module = std::get<std::unique_ptr<llvm::Module>>(parsed);
+  if (auto error = verify(*module, "optimise_to_bitcode")) return std::move(*error);
+  const llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string lookup_error;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple.str(), lookup_error);
+  if (!target) return JitError{"no LLVM target for " + triple.str() + ": " + lookup_error};
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple.str(), "x86-64", "", llvm::TargetOptions(), std::nullopt, std::nullopt, codegen_level(opt_level)));
+  if (!machine) return JitError{"cannot create a target machine for " + triple.str()};
+  module->setTargetTriple(triple.str());
+  module->setDataLayout(machine->createDataLayout());
+  optimize(*module, *machine, opt_level);
+  if (auto error = verify(*module, "optimise_to_bitcode")) return std::move(*error);
+  std::string bytes;
+  llvm::raw_string_ostream out(bytes);
+  llvm::WriteBitcodeToFile(*module, out);
+  out.flush();
+  return bytes;
 }
 
 std::variant<std::string, JitError> ir_text_to_bitcode(std::string_view ir) {

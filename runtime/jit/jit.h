@@ -61,6 +61,10 @@ struct Options {
   /// "host": this machine's CPU and its features; otherwise an LLVM CPU name for the host's
   /// architecture (e.g. "x86-64", "x86-64-v3"), with that CPU's default features.
   std::string cpu = "host";
+  /// false: modules arrive optimised (packs carry bitcode optimised when they were built, see
+  /// optimise_to_bitcode), so add_* only compiles them — the IR pipeline is skipped, the code
+  /// generator still runs at opt_level. Loading a pack then costs a fraction of the time.
+  bool optimise_ir = true;
   /// Reserved for an object cache (compiled code keyed by bitcode hash). Not implemented yet:
   /// create() refuses a non-empty value rather than silently ignoring it.
   std::string cache_dir;
@@ -110,5 +114,9 @@ class Jit {
 /// For tests and tools only (the runtime never needs it): parses textual IR, verifies it and
 /// returns its bitcode — what a pack carries.
 std::variant<std::string, JitError> ir_text_to_bitcode(std::string_view ir);
+/// For the compiler: the same, after LLVM's default pipeline at `opt_level` (1–3) for a generic
+/// x86-64 CPU of this machine's triple, so the bitcode runs on any x86-64 host and a JIT with
+/// optimise_ir = false only has to generate code for it.
+std::variant<std::string, JitError> optimise_to_bitcode(std::string_view ir, int opt_level);
 
 }  // namespace suture::runtime::jit

@@ -16,7 +16,8 @@ bool suture_rt_fail(suture_ctx* ctx, suture_value*, const suture_value* code, co
   return guarded(ctx, [&] {
     const std::string_view c = code != nullptr && code->present() ? code->str() : std::string_view("FAILED");
     const std::string_view why = reason != nullptr && reason->present() ? reason->str() : std::string_view();
-    ctx->fail(c, why, path != nullptr ? std::string_view(path) : std::string_view("$"));
+    // An empty path (`fail` where the checker knew no JSON path) is "$", like every unknown path.
+    ctx->fail(c, why, path != nullptr && *path != '\0' ? std::string_view(path) : std::string_view("$"));
     return false;
   });
 }

@@ -251,8 +251,10 @@ class ProgramGenerator {
   ExprPtr binary(Op op, const ir::Type* t, ExprPtr a, ExprPtr b) {
     return node(op, t, list_of(std::move(a), std::move(b)));
   }
+  // `a ?? b` has b's type, except `a ?? null`: that is a's type made optional, never `null` (code
+  // generation rightly treats a `null`-typed expression as always absent).
   ExprPtr coalesce(ExprPtr a, ExprPtr b) {
-    const ir::Type* t = b->type;
+    const ir::Type* t = b->type->kind == TypeKind::Null ? m_.optional(m_.plain(a->type)) : b->type;
     return binary(Op::Coalesce, t, std::move(a), std::move(b));
   }
   ExprPtr if_(ExprPtr c, ExprPtr a, ExprPtr b, const ir::Type* t) {
@@ -398,6 +400,8 @@ class ProgramGenerator {
   // first/last/min/max/index of a list: the element, optional.
   ExprPtr element_query(G list, int depth) {
     const ir::Type* t = list == G::LInt ? s_.t_oint : list == G::LStr ? s_.t_ostr : s_.t_orec;
+    if (chance(12))  // min_by / max_by with an int or string key
+      return lambda_op(chance(50) ? Op::MinBy : Op::MaxBy, t, list, depth, chance(60) ? G::Int : G::Str);
     switch (pick(list == G::LRec ? 3 : 5)) {
       case 0:
         return chance(50) ? node(Op::First, t, list_of(gen(list, depth)))
@@ -605,8 +609,16 @@ class ProgramGenerator {
     }
   }
 
+  // sort() of ints or strings, or sort_by(x => key) with an int or string key.
+  ExprPtr sorted(G list, int d) {
+    const ir::Type* t = type_of(list);
+    if (list != G::LRec && chance(40)) return node(Op::Sort, t, list_of(gen(list, d)));
+    return lambda_op(Op::SortBy, t, list, d, chance(60) ? G::Int : G::Str);
+  }
+
   ExprPtr gen_list(G list, int d) {
     const ir::Type* t = type_of(list);
+    if (chance(8)) return sorted(list, d);
     switch (pick(list == G::LRec ? 7 : 10)) {
       case 0: return list_literal(list, d);
       case 1: return binary(Op::Concat, t, gen(list, d), gen(list, d));

@@ -14,6 +14,7 @@
 
 #include "compiler/lower/schema_descriptors.h"
 #include "runtime/codecs/json/json.h"
+#include "runtime/codecs/json/writer.h"
 
 namespace fs = std::filesystem;
 namespace json = suture::runtime::json;
@@ -578,4 +579,318 @@ TEST(OdooEncode, WebhookRoundTripThroughVals) {
     EXPECT_EQ(value, body[key]) << key;
   }
   EXPECT_EQ(parsed["country_id"], 233);
+}
+
+// ---------------------------------------------------------------- one pass
+
+TEST(SinglePass, SyntaxErrorsAnywhereWinOverSchemaErrors) {
+  Arena a;
+  // A schema error first, malformed JSON later: the syntax error is reported, at "$".
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F","x":tru})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F","id":"\q"})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F","x":[1,2,]})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F","x":-01})"), "JSON_BAD_NUMBER", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F"}{})"), "JSON_MALFORMED", "$");
+  // A value the walk reads is consumed, so a colon where a comma belongs is never taken for a key.
+  expect_error(patient(a, R"({"resourceType":"Patient","id":"a":"b"})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","multipleBirthInteger":2:"b"})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","extension":[{"url":"u":"m"}},{"url":"v"}]})"),
+               "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","x":{"k":"a":"b"}})", keep()), "JSON_MALFORMED", "$");
+  // Kept members are walked too.
+  expect_error(patient(a, R"({"resourceType":"Patient","x":{"a":[1,nul]}})", keep()), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","x":{"a":1e999}})", keep()), "JSON_BAD_NUMBER", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","active":tru})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","birthDate":nul})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient"}{"resourceType":"Patient"})"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient"} x)"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, "tru"), "JSON_MALFORMED", "$");
+  expect_error(patient(a, "\"x\""), "JSON_WRONG_TYPE", "$");
+  // Depth counts kept members.
+  std::string deep = R"({"resourceType":"Patient","x":)";
+  for (int i = 0; i < 70; ++i) deep += "[";
+  for (int i = 0; i < 70; ++i) deep += "]";
+  expect_error(patient(a, deep + "}", keep()), "JSON_TOO_DEEP", "$");
+  // Escaped keys and strings.
+  auto r = patient(a, R"({"resourceType":"Patient","\u0069d":"a\u00e9","gender":"fem\u0061le"})");
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  EXPECT_EQ(slot(*r.record, "id").str(), "a\xc3\xa9");
+  EXPECT_STREQ(slot(*r.record, "gender").text, "female");
+}
+
+TEST(SinglePass, PaddedInputIsReadInPlace) {
+  std::string buffer = R"({"resourceType":"Patient","id":"p1","name":[{"family":"Doe"}]})";
+  std::size_t size = buffer.size();
+  buffer.append(json::kInputPadding, '\0');
+  Arena a;
+  auto r = json::decode_fhir(json::PaddedInput{std::string_view(buffer.data(), size)}, fhir(), a);
+  ASSERT_TRUE(r) << r.error->code;
+  const sabi::Value& id = slot(*r.record, "id");
+  EXPECT_EQ(id.str(), "p1");
+  EXPECT_GE(id.text, buffer.data());  // a view into the caller's buffer: no copy
+  EXPECT_LT(id.text, buffer.data() + size);
+  // Errors are the same as with a copied input.
+  std::string bad = R"({"resourceType":"Patient","gender":"F"})";
+  bad.append(json::kInputPadding, ' ');
+  expect_error(json::decode_fhir(json::PaddedInput{std::string_view(bad.data(), bad.size() - json::kInputPadding)},
+                                 fhir(), a),
+               "JSON_BAD_ENUM_CODE", "$.gender");
+  // Odoo too.
+  std::string row = R"({"id":3,"name":"X"})";
+  std::size_t row_size = row.size();
+  row.append(json::kInputPadding, '\0');
+  auto o = json::decode_odoo(json::PaddedInput{std::string_view(row.data(), row_size)}, model("res.partner"), a);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(slot(*o.record, "name").text, row.data() + 16);
+}
+
+// ---------------------------------------------------------------- projection
+
+namespace {
+
+json::Projection partner_mapping_projection() {
+  json::Projection p;
+  const sabi::RecordDesc& pat = *fhir().resource("Patient");
+  for (const char* path : {"id", "meta.security.code", "identifier.system", "identifier.value", "active", "name.use",
+                           "name.family", "name.given", "telecom.system", "telecom.value", "gender", "birthDate",
+                           "address.line", "address.city", "address.postalCode", "address.country"})
+    EXPECT_TRUE(p.need_path(pat, path)) << path;
+  return p;
+}
+
+const std::string kPatient =
+    R"({"resourceType":"Patient","id":"pat-1","meta":{"versionId":"5","security":[{"system":"s","code":"R"}]},)"
+    R"("text":{"status":"generated","div":"<div>x</div>"},"extension":[{"url":"u","valueCode":"F"}],)"
+    R"("identifier":[{"use":"usual","system":"urn:oid:1","value":"MRN1"}],"active":false,)"
+    R"("name":[{"use":"official","family":"García","given":["Uma","Tariq"]}],)"
+    R"("telecom":[{"system":"phone","value":"+1","use":"work"}],"gender":"female","birthDate":"1958-08-19",)"
+    R"("address":[{"use":"home","line":["285 Elm St"],"city":"Boston","state":"MA","postalCode":"02115"}],)"
+    R"("maritalStatus":{"coding":[{"code":"W"}]},"deceasedBoolean":false,"x-vendor":{"anything":[1,2]}})";
+
+}  // namespace
+
+TEST(Projection, DecodesOnlyTheNeededFields) {
+  json::Projection projection = partner_mapping_projection();
+  json::DecodeOptions o;
+  o.projection = &projection;  // Unknown::Reject, yet x-vendor is skipped, not an error
+  Arena a;
+  auto r = patient(a, kPatient, o);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path << " " << r.error->message;
+  EXPECT_EQ(slot(*r.record, "id").str(), "pat-1");
+  EXPECT_FALSE(slot(*r.record, "active").boolean);
+  EXPECT_STREQ(slot(*r.record, "gender").text, "female");
+  EXPECT_EQ(slot(*r.record, "birthDate").precision, sabi::Precision::Day);
+  EXPECT_EQ(slot(*r.record, "text").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "extension").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "maritalStatus").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "deceasedBoolean").kind, sabi::Kind::Absent);
+  EXPECT_EQ(r.record->unknown_count, 0u);
+  const sabi::Record& meta = *slot(*r.record, "meta").record;
+  EXPECT_EQ(slot(meta, "versionId").kind, sabi::Kind::Absent);
+  const sabi::Record& security = *slot(meta, "security").items[0].record;
+  EXPECT_EQ(slot(security, "code").str(), "R");
+  EXPECT_EQ(slot(security, "system").kind, sabi::Kind::Absent);
+  const sabi::Record& name = *slot(*r.record, "name").items[0].record;
+  EXPECT_EQ(slot(name, "family").str(), "García");
+  EXPECT_EQ(slot(name, "given").aux, 2u);
+  const sabi::Record& address = *slot(*r.record, "address").items[0].record;
+  EXPECT_EQ(slot(address, "line").items[0].str(), "285 Elm St");
+  EXPECT_EQ(slot(address, "use").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(address, "state").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(address, "country").kind, sabi::Kind::Absent);
+
+  // Needed fields hold exactly what a full decode gives them.
+  Arena b;
+  auto full = patient(b, kPatient, keep());
+  ASSERT_TRUE(full);
+  EXPECT_EQ(slot(*full.record, "id").str(), slot(*r.record, "id").str());
+  EXPECT_EQ(slot(*full.record->slots[full.record->desc->field("name")->slot].items[0].record, "family").str(), "García");
+}
+
+TEST(Projection, NeededMembersAreCheckedSkippedOnesAreNot) {
+  json::Projection projection = partner_mapping_projection();
+  json::DecodeOptions o;
+  o.projection = &projection;
+  Arena a;
+  // Errors in needed members, with their paths.
+  expect_error(patient(a, R"({"resourceType":"Patient","gender":"F"})", o), "JSON_BAD_ENUM_CODE", "$.gender");
+  expect_error(patient(a, R"({"resourceType":"Patient","name":[{"given":[1]}]})", o), "JSON_WRONG_TYPE",
+               "$.name[0].given[0]");
+  expect_error(patient(a, R"({"resourceType":"Patient","active":true,"active":false})", o), "JSON_DUPLICATE_MEMBER",
+               "$.active");
+  expect_error(patient(a, R"({"resourceType":"Patient","active":tru})", o), "JSON_MALFORMED", "$");
+  // A resource the projection says nothing of: nothing is needed, so nothing is required.
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Observation"})", o));
+  // Skipped members: not decoded, so not checked beyond what skipping needs.
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","text":{"div":tru,"x":[1,,]},"id":"a"})", o));
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","deceasedBoolean":"yes","maritalStatus":-01})", o));
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","nickname":"\q"})", o));
+  EXPECT_TRUE(patient(a, R"({"resourceType":"Patient","extension":[{"valueString":"no url"}]})", o));
+  // …but the whole text is still UTF-8, brackets must match, and nothing may follow the root.
+  expect_error(patient(a, "{\"resourceType\":\"Patient\",\"text\":\"\xff\"}", o), "JSON_INVALID_UTF8", "$");
+  expect_error(patient(a, "{\"resourceType\":\"Patient\",\"text\":\"\x01\"}", o), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","text":{"div":[}})", o), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient"}{})", o), "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Nope"})", o), "JSON_UNKNOWN_RESOURCE_TYPE", "$.resourceType");
+  expect_error(patient(a, R"({"id":"x"})", o), "JSON_MISSING_RESOURCE_TYPE", "$");
+}
+
+TEST(Projection, RequiredChecksOnlyForNeededFields) {
+  Arena a;
+  const sabi::RecordDesc& pat = *fhir().resource("Patient");
+  json::Projection only_value;
+  ASSERT_TRUE(only_value.need_path(pat, "extension.valueString"));
+  json::DecodeOptions o;
+  o.projection = &only_value;
+  const std::string text = R"({"resourceType":"Patient","extension":[{"valueString":"x"}]})";
+  EXPECT_TRUE(patient(a, text, o));  // Extension.url is required, but no rule reads it
+  json::Projection with_url;
+  ASSERT_TRUE(with_url.need_path(pat, "extension.url"));
+  o.projection = &with_url;
+  expect_error(patient(a, text, o), "JSON_MISSING_MEMBER", "$.extension[0]");
+  EXPECT_FALSE(with_url.need_path(pat, "extension.nope"));
+  EXPECT_FALSE(with_url.need_path(pat, "id.value"));  // id is a string: no fields below it
+}
+
+TEST(Projection, ChoiceKindsAreFilledForNeededGroups) {
+  Arena a;
+  const sabi::RecordDesc& obs = *fhir().resource("Observation");
+  const sabi::FieldDesc* kind = obs.field("value");
+  ASSERT_TRUE(kind != nullptr && kind->choice_kind);
+  const std::string text = R"({"resourceType":"Observation","status":"final","code":{},"valueString":"s"})";
+  // Needing one alternative needs the group: the kind says which alternative is present.
+  json::Projection one;
+  ASSERT_TRUE(one.need_path(obs, "valueQuantity.value"));
+  json::DecodeOptions o;
+  o.projection = &one;
+  auto r = json::decode_fhir(text, fhir(), a, o);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  EXPECT_STREQ(r.record->slots[kind->slot].text, "String");
+  EXPECT_EQ(slot(*r.record, "valueString").str(), "s");
+  EXPECT_EQ(slot(*r.record, "status").kind, sabi::Kind::Absent);
+  // Needing the kind alone does the same.
+  json::Projection by_kind;
+  by_kind.need(obs, static_cast<std::uint32_t>(kind - obs.fields.data()));
+  o.projection = &by_kind;
+  r = json::decode_fhir(text, fhir(), a, o);
+  ASSERT_TRUE(r);
+  EXPECT_STREQ(r.record->slots[kind->slot].text, "String");
+  expect_error(json::decode_fhir(R"({"resourceType":"Observation","valueString":"s","valueBoolean":true})", fhir(), a,
+                                 o),
+               "JSON_CHOICE_CONFLICT", "$.valueBoolean");
+  // A group nobody needs: its kind stays absent.
+  json::Projection status;
+  ASSERT_TRUE(status.need_path(obs, "status"));
+  o.projection = &status;
+  r = json::decode_fhir(text, fhir(), a, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.record->slots[kind->slot].kind, sabi::Kind::Absent);
+}
+
+TEST(Projection, NeedAllMatchesAFullDecode) {
+  const sabi::RecordDesc& pat = *fhir().resource("Patient");
+  json::Projection all;
+  all.need_all(pat);
+  json::DecodeOptions o;
+  o.projection = &all;
+  Arena a, b;
+  std::string text = kPatient;
+  text.replace(text.find(R"(,"x-vendor")"), std::string::npos, "}");  // projections never keep unknown members
+  auto r = patient(a, text, o);
+  auto full = patient(b, text);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  ASSERT_TRUE(full);
+  std::string x, y;
+  json::encode_fhir(*r.record, x);
+  json::encode_fhir(*full.record, y);
+  EXPECT_EQ(x, y);
+}
+
+TEST(Projection, Odoo) {
+  const sabi::RecordDesc& partner = model("res.partner");
+  json::Projection p;
+  ASSERT_TRUE(p.need_path(partner, "name"));
+  ASSERT_TRUE(p.need_path(partner, "parent_id"));
+  json::DecodeOptions o;
+  o.projection = &p;
+  Arena a;
+  auto r = json::decode_odoo(R"({"_model":"res.partner","id":3,"name":"X","email":tru,"x_custom":1,"parent_id":[9,"E"]})",
+                             partner, a, o);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  EXPECT_EQ(slot(*r.record, "name").str(), "X");
+  EXPECT_EQ(slot(*r.record, "id").kind, sabi::Kind::Absent);
+  EXPECT_EQ(slot(*r.record, "parent_id").integer, 9);
+  EXPECT_EQ(ext(*r.record, "parent_id").str(), "E");
+  EXPECT_EQ(r.record->unknown_count, 0u);
+  expect_error(json::decode_odoo(R"({"_model":"stock.picking","name":"X"})", partner, a, o), "JSON_MODEL_MISMATCH",
+               "$._model");
+  expect_error(json::decode_odoo(R"({"name":7})", partner, a, o), "JSON_WRONG_TYPE", "$.name");
+}
+
+// ---------------------------------------------------------------- writing like jq
+
+TEST(JsonWriter, StringsAreByteIdenticalToJq) {
+  // Expected outputs captured from `jq -c .` (jq 1.6) on a JSON string holding the input bytes.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {std::string("\x00""\x01""\x02""\x03""\x04""\x05""\x06""\x07""\x08""\x09""\x0a""\x0b""\x0c""\x0d""\x0e""\x0f""\x10""\x11""\x12""\x13""\x14""\x15""\x16""\x17""\x18""\x19""\x1a""\x1b""\x1c""\x1d""\x1e""\x1f"" !\x22""#$%&'()*+,-./0123456789:;<=>\x3f""@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c""]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f""", 128), std::string("\x22""\x5c""u0000\x5c""u0001\x5c""u0002\x5c""u0003\x5c""u0004\x5c""u0005\x5c""u0006\x5c""u0007\x5c""b\x5c""t\x5c""n\x5c""u000b\x5c""f\x5c""r\x5c""u000e\x5c""u000f\x5c""u0010\x5c""u0011\x5c""u0012\x5c""u0013\x5c""u0014\x5c""u0015\x5c""u0016\x5c""u0017\x5c""u0018\x5c""u0019\x5c""u001a\x5c""u001b\x5c""u001c\x5c""u001d\x5c""u001e\x5c""u001f !\x5c""\x22""#$%&'()*+,-./0123456789:;<=>\x3f""@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c""\x5c""]^_`abcdefghijklmnopqrstuvwxyz{|}~\x5c""u007f\x22""", 277)},
+      {std::string("\xc3""\xa9""\xe2""\x80""\xa8""\xf0""\x9f""\x98""\x80""\xef""\xbf""\xbf""\xf4""\x8f""\xbf""\xbf""", 16), std::string("\x22""\xc3""\xa9""\xe2""\x80""\xa8""\xf0""\x9f""\x98""\x80""\xef""\xbf""\xbf""\xf4""\x8f""\xbf""\xbf""\x22""", 18)},
+      {std::string("\xff""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xc3""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xc3""(", 2), std::string("\x22""\xef""\xbf""\xbd""(\x22""", 6)},
+      {std::string("a\xe2""\x82""b", 4), std::string("\x22""a\xef""\xbf""\xbd""b\x22""", 7)},
+      {std::string("\xed""\xa0""\x80""", 3), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xc0""\xaf""", 2), std::string("\x22""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\x22""", 8)},
+      {std::string("\xf4""\x90""\x80""\x80""", 4), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xf8""\x88""\x80""\x80""\x80""", 5), std::string("\x22""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\x22""", 17)},
+      {std::string("\x80""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xe0""\x80""\xaf""", 3), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("\xe2""(", 2), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
+      {std::string("x\xf0""\x90""", 3), std::string("\x22""x\xef""\xbf""\xbd""\x22""", 6)},
+      {std::string("\xe1""\x80""\xc3""\xa9""", 4), std::string("\x22""\xef""\xbf""\xbd""\xc3""\xa9""\x22""", 7)},
+      {std::string("\xc2""\x7f""", 2), std::string("\x22""\xef""\xbf""\xbd""\x5c""u007f\x22""", 11)},
+      {std::string("Ren\xc3""\xa9""e \x22""Q\x22"" O'Brien\x5c""\x09""\x7f""", 21), std::string("\x22""Ren\xc3""\xa9""e \x5c""\x22""Q\x5c""\x22"" O'Brien\x5c""\x5c""\x5c""t\x5c""u007f\x22""", 32)},
+      {std::string("abcdefghijklmnopqrstuvwxyz0123456789\xc3""\xa9""abcdefgh\x22""", 47), std::string("\x22""abcdefghijklmnopqrstuvwxyz0123456789\xc3""\xa9""abcdefgh\x5c""\x22""\x22""", 50)},
+      {std::string("", 0), std::string("\x22""\x22""", 2)},
+  };
+  for (const auto& [input, expected] : cases) {
+    std::string out;
+    json::write_string(out, input);
+    EXPECT_EQ(out, expected) << nlohmann::json(input).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+  }
+  // Runs of plain text around escapes, at every offset of the 8-byte fast path.
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    std::string input = std::string(pad, 'a') + "\"" + std::string(pad, 'b') + "\xc3\xa9\x7f";
+    std::string out;
+    json::write_string(out, input);
+    EXPECT_EQ(out, "\"" + std::string(pad, 'a') + "\\\"" + std::string(pad, 'b') + "\xc3\xa9\\u007f\"");
+  }
+}
+
+TEST(OdooEncode, RowWritesEveryFieldLikeRead) {
+  const sabi::RecordDesc& partner = model("res.partner");
+  Arena a;
+  auto r = json::decode_odoo(R"({"id":3,"name":"Ren\u00e9e \"Q\"","email":false,"active":true,"parent_id":[9,"St. E"],
+      "country_id":233,"category_id":[1,2],"write_date":"2026-11-24 13:43:45","credit_limit":1.50})",
+                             partner, a);
+  ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
+  std::string row;
+  json::encode_odoo_row(*r.record, row);
+  EXPECT_EQ(row.find(' ', row.find("Ren")), row.find("Ren") + 6) << row;  // only the space inside the name
+  // Every field, in declaration order, `false` for no value.
+  auto parsed = nlohmann::ordered_json::parse(row);
+  std::vector<std::string> keys;
+  for (auto& [k, v] : parsed.items()) keys.push_back(k);
+  std::vector<std::string> declared;
+  for (const sabi::FieldDesc& f : partner.fields)
+    if (!f.choice_kind) declared.push_back(f.name);
+  EXPECT_EQ(keys, declared);
+  EXPECT_EQ(parsed["email"], false);
+  EXPECT_EQ(parsed["active"], true);
+  EXPECT_EQ(parsed["parent_id"], nlohmann::json::parse(R"([9,"St. E"])"));
+  EXPECT_EQ(parsed["country_id"], 233);
+  EXPECT_EQ(parsed["category_id"], nlohmann::json::parse("[1,2]"));
+  EXPECT_EQ(parsed["write_date"], "2026-11-24 13:43:45");
+  EXPECT_NE(row.find(R"("name":"Renée \"Q\"",)"), std::string::npos) << row;
+  EXPECT_NE(row.find(R"("credit_limit":1.50)"), std::string::npos) << row;
+  EXPECT_EQ(row.find('\n'), std::string::npos);
 }

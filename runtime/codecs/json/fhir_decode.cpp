@@ -1,6 +1,7 @@
 // fhir_decode.cpp — FHIR R4 JSON → abi::Record, walking the descriptors: exact decimals,
 // primitive extensions (`_field`) kept raw in the field's extension slot, choice groups,
 // required enum bindings, FHIR date/time syntax, resource-typed elements kept as raw JSON.
+// With a Projection, only the members its plans name are decoded; the rest are skipped.
 #include <utility>
 #include <vector>
 
@@ -12,39 +13,49 @@ namespace {
 
 using abi::Kind;
 
+using Plan = Projection::Plan;
+
+// Under a projection, a record none of whose fields is needed: every member is skipped.
+const Plan kNothing{};
+
 class FhirDecoder {
  public:
-  explicit FhirDecoder(Reader& reader) : r_(reader) {}
+  FhirDecoder(Reader& reader, bool projected) : r_(reader), projected_(projected) {}
 
-  abi::Record* record(od::object& object, const abi::RecordDesc& desc, bool root);
+  abi::Record* record(od::object& object, const abi::RecordDesc& desc, const Plan* plan, bool root);
 
  private:
-  bool field(abi::Record& record, const abi::FieldDesc& f, od::value& value);
+  bool field(abi::Record& record, const abi::FieldDesc& f, od::value& value, const Plan* child);
   bool extension(abi::Record& record, const abi::FieldDesc& f, od::value& value);
-  bool element(const abi::TypeDesc& type, od::value& value, abi::Value& out, bool in_list);
+  bool element(const abi::TypeDesc& type, od::value& value, abi::Value& out, bool in_list, const Plan* child);
   bool choice_conflict(const abi::Record& record, const abi::FieldDesc& f);
-  void fill_choice_kinds(abi::Record& record);
-  bool check_required(const abi::Record& record);
+  void fill_choice_kind(abi::Record& record, const abi::FieldDesc& kind);
+  bool check_required(const abi::Record& record, const abi::FieldDesc& f);
 
   Reader& r_;
+  bool projected_;
 };
 
 bool present(const abi::Value& v) {
   return v.kind != Kind::Absent;
 }
 
-abi::Record* FhirDecoder::record(od::object& object, const abi::RecordDesc& desc, bool root) {
+abi::Record* FhirDecoder::record(od::object& object, const abi::RecordDesc& desc, const Plan* plan, bool root) {
+  if (projected_ && plan == nullptr) plan = &kNothing;
   abi::Record* rec = r_.new_record(desc);
-  std::vector<abi::UnknownMember> unknown;
+  std::size_t frame;
+  if (!r_.enter(frame)) return nullptr;
+  std::size_t unknown = r_.unknown_mark();
   bool saw_resource_type = false;
   for (auto member : object) {
     od::field fld;
     if (auto e = std::move(member).get(fld)) return r_.fail_simdjson(e), nullptr;
     std::string_view key;
-    if (!r_.read_key(fld, key)) return nullptr;
+    bool in_input;
+    if (!r_.read_key(fld, key, in_input)) return nullptr;
+    r_.set_key(frame, key);
     od::value value = fld.value();
-    std::size_t saved = r_.push_key(key);
-    if (key == "resourceType" && !desc.resource_type.empty()) {
+    if (root && !desc.resource_type.empty() && key == "resourceType") {
       abi::Value type;
       if (!r_.read_string(value, type)) return nullptr;
       if (type.str() != desc.resource_type)
@@ -52,66 +63,90 @@ abi::Record* FhirDecoder::record(od::object& object, const abi::RecordDesc& desc
                                                         std::string(type.str()) + "\""),
                nullptr;
       saw_resource_type = true;
-      r_.pop(saved);
       continue;
     }
-    const abi::FieldDesc* f = desc.field(key);
-    if (f != nullptr && f->choice_kind) f = nullptr;  // says which value[x] is present: never a member
+    const abi::FieldDesc* f = nullptr;
+    bool is_extension = false;
+    const Plan* child = nullptr;
+    if (projected_) {
+      const Plan::Member* m = in_input ? plan->find_padded(key) : plan->find(key);
+      if (m == nullptr) continue;  // not read by any rule: skipped, never decoded
+      f = &desc.fields[m->field];
+      is_extension = m->extension;
+      child = plan->child[m->field];
+    } else {
+      f = desc.field(key);
+      if (f != nullptr && f->choice_kind) f = nullptr;  // says which value[x] is present: never a member
+      if (f != nullptr) is_extension = key.size() != f->name.size();
+    }
     if (f == nullptr) {
       if (r_.options().unknown == Unknown::Reject)
         return r_.fail(code::kUnknownMember, "\"" + std::string(key) + "\" is not a member of " + desc.name), nullptr;
       std::string_view raw;
       if (!r_.read_raw(value, raw)) return nullptr;
-      r_.keep_unknown(unknown, key, raw);
-    } else if (key != f->name) {
+      r_.keep_unknown(key, raw);
+    } else if (is_extension) {
       if (!extension(*rec, *f, value)) return nullptr;
-    } else if (!field(*rec, *f, value)) {
+    } else if (!field(*rec, *f, value, child)) {
       return nullptr;
     }
-    r_.pop(saved);
   }
+  r_.leave(frame);
   if (root && !desc.resource_type.empty() && !saw_resource_type)
     return r_.fail(code::kMissingResourceType, "a " + desc.resource_type + " must carry resourceType"), nullptr;
-  if (!check_required(*rec)) return nullptr;
-  fill_choice_kinds(*rec);
-  r_.attach_unknown(*rec, unknown);
+  if (projected_) {
+    for (std::uint32_t i : plan->required)
+      if (!check_required(*rec, desc.fields[i])) return nullptr;
+    for (std::uint32_t i : plan->choice_kinds) fill_choice_kind(*rec, desc.fields[i]);
+  } else {
+    for (const abi::FieldDesc& f : desc.fields) {
+      if (f.choice_kind) {
+        fill_choice_kind(*rec, f);
+      } else if (!f.type.optional && !f.type.list && f.choice.empty() && !check_required(*rec, f)) {
+        return nullptr;
+      }
+    }
+    r_.attach_unknown(*rec, unknown);
+  }
   return rec;
 }
 
-bool FhirDecoder::field(abi::Record& record, const abi::FieldDesc& f, od::value& value) {
+bool FhirDecoder::field(abi::Record& record, const abi::FieldDesc& f, od::value& value, const Plan* child) {
   abi::Value& slot = record.slots[f.slot];
   if (present(slot)) return r_.fail(code::kDuplicateMember, "\"" + f.name + "\" appears twice");
   if (!f.choice.empty() && choice_conflict(record, f)) return false;
-  od::json_type type;
-  if (!r_.read_type(value, type)) return false;
-  if (type == od::json_type::null) return r_.fail(code::kNullNotAllowed, "\"" + f.name + "\" may not be null");
-  if (!f.type.list) return element(f.type, value, slot, false);
+  char first = value.raw_json_token()[0];
+  if (first == 'n') {
+    if (!r_.check_null(value)) return false;
+    return r_.fail(code::kNullNotAllowed, "\"" + f.name + "\" may not be null");
+  }
+  if (!f.type.list) return element(f.type, value, slot, false, child);
+  if (first != '[') return r_.fail(code::kWrongType, "\"" + f.name + "\" is a list: expected an array");
   od::array array;
-  if (type != od::json_type::array) return r_.fail(code::kWrongType, "\"" + f.name + "\" is a list: expected an array");
   if (auto e = value.get_array().get(array)) return r_.fail_simdjson(e);
-  std::vector<abi::Value> items;
+  std::size_t frame;
+  if (!r_.enter(frame)) return false;
+  std::size_t mark = r_.list_mark();
   std::size_t index = 0;
   for (auto item : array) {
     od::value v;
     if (auto e = std::move(item).get(v)) return r_.fail_simdjson(e);
-    std::size_t saved = r_.push_index(index++);
-    items.emplace_back();
-    if (!element(f.type, v, items.back(), true)) return false;
-    r_.pop(saved);
+    r_.set_index(frame, index++);
+    abi::Value out;
+    if (!element(f.type, v, out, true, child)) return false;
+    r_.list_push(out);
   }
-  slot = r_.make_list(items);
+  r_.leave(frame);
+  slot = r_.list_take(mark);
   return true;
 }
 
-// `_field`: an object (or, for a list, an array of objects and nulls parallel to the values).
 bool FhirDecoder::extension(abi::Record& record, const abi::FieldDesc& f, od::value& value) {
   abi::Value& slot = record.slots[f.extension_slot];
   if (present(slot)) return r_.fail(code::kDuplicateMember, "\"_" + f.name + "\" appears twice");
   if (!f.choice.empty() && choice_conflict(record, f)) return false;
-  od::json_type type;
-  if (!r_.read_type(value, type)) return false;
-  od::json_type expected = f.type.list ? od::json_type::array : od::json_type::object;
-  if (type != expected)
+  char first = value.raw_json_token()[0];
+  if (first != (f.type.list ? '[' : '{'))
     return r_.fail(code::kWrongType,
                    std::string("\"_") + f.name + "\" must be " + (f.type.list ? "an array" : "an object"));
   std::string_view raw;
@@ -122,10 +157,11 @@ bool FhirDecoder::extension(abi::Record& record, const abi::FieldDesc& f, od::va
   return true;
 }
 
-bool FhirDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Value& out, bool in_list) {
-  od::json_type json_type;
-  if (!r_.read_type(value, json_type)) return false;
-  if (json_type == od::json_type::null) {
+bool FhirDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Value& out, bool in_list,
+                          const Plan* child) {
+  char first = value.raw_json_token()[0];
+  if (first == 'n') {
+    if (!r_.check_null(value)) return false;
     // Only a primitive in a list may be null: its `_field` twin carries the data.
     if (!in_list || type.kind == Kind::Record || type.kind == Kind::Json)
       return r_.fail(code::kNullNotAllowed, "null is not allowed here");
@@ -155,10 +191,10 @@ bool FhirDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
     }
     case Kind::Enum: return r_.read_enum(value, *type.enumeration, out);
     case Kind::Record: {
-      if (json_type != od::json_type::object) return r_.fail(code::kWrongType, "expected an object");
+      if (first != '{') return r_.fail(code::kWrongType, "expected an object");
       od::object object;
       if (auto e = value.get_object().get(object)) return r_.fail_simdjson(e);
-      abi::Record* rec = record(object, *type.record, true);
+      abi::Record* rec = record(object, *type.record, child, true);
       if (rec == nullptr) return false;
       out.kind = Kind::Record;
       out.record = rec;
@@ -176,24 +212,22 @@ bool FhirDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
   }
 }
 
-// Each choice group's kind slot gets the alternative that is present (valueQuantity →
+// A choice group's kind slot gets the alternative that is present (valueQuantity →
 // "Quantity"); it stays absent when none is.
-void FhirDecoder::fill_choice_kinds(abi::Record& record) {
-  for (const abi::FieldDesc& kind : record.desc->fields) {
-    if (!kind.choice_kind || kind.type.enumeration == nullptr) continue;
-    for (const abi::FieldDesc& alternative : record.desc->fields) {
-      if (alternative.choice_kind || alternative.choice != kind.choice) continue;
-      bool set = present(record.slots[alternative.slot]) ||
-                 (alternative.extension_slot >= 0 && present(record.slots[alternative.extension_slot]));
-      if (!set) continue;
-      int index = kind.type.enumeration->index_of(std::string_view(alternative.name).substr(kind.choice.size()));
-      if (index < 0) break;
-      abi::Value& v = record.slots[kind.slot];
-      v.kind = abi::Kind::Enum;
-      v.aux = static_cast<std::uint32_t>(index);
-      v.text = kind.type.enumeration->codes[static_cast<std::size_t>(index)].c_str();
-      break;
-    }
+void FhirDecoder::fill_choice_kind(abi::Record& record, const abi::FieldDesc& kind) {
+  if (kind.type.enumeration == nullptr) return;
+  for (const abi::FieldDesc& alternative : record.desc->fields) {
+    if (alternative.choice_kind || alternative.choice != kind.choice) continue;
+    bool set = present(record.slots[alternative.slot]) ||
+               (alternative.extension_slot >= 0 && present(record.slots[alternative.extension_slot]));
+    if (!set) continue;
+    int index = kind.type.enumeration->index_of(std::string_view(alternative.name).substr(kind.choice.size()));
+    if (index < 0) return;
+    abi::Value& v = record.slots[kind.slot];
+    v.kind = abi::Kind::Enum;
+    v.aux = static_cast<std::uint32_t>(index);
+    v.text = kind.type.enumeration->codes[static_cast<std::size_t>(index)].c_str();
+    return;
   }
 }
 
@@ -211,46 +245,55 @@ bool FhirDecoder::choice_conflict(const abi::Record& record, const abi::FieldDes
 
 // A required element (not optional, not a list, not part of a choice) must have a value or,
 // for a primitive, at least its `_field` extension.
-bool FhirDecoder::check_required(const abi::Record& record) {
-  for (const abi::FieldDesc& f : record.desc->fields) {
-    if (f.type.optional || f.type.list || !f.choice.empty()) continue;
-    if (present(record.slots[f.slot])) continue;
-    if (f.extension_slot >= 0 && present(record.slots[f.extension_slot])) continue;
-    return r_.fail(code::kMissingMember, "\"" + f.name + "\" is required in " + record.desc->name);
-  }
-  return true;
+bool FhirDecoder::check_required(const abi::Record& record, const abi::FieldDesc& f) {
+  if (present(record.slots[f.slot])) return true;
+  if (f.extension_slot >= 0 && present(record.slots[f.extension_slot])) return true;
+  return r_.fail(code::kMissingMember, "\"" + f.name + "\" is required in " + record.desc->name);
 }
 
-DecodeResult run(std::string_view json, const abi::RecordDesc* root, const abi::SchemaSet* schemas, Arena& arena,
-                 const DecodeOptions& options) {
+DecodeResult run(std::string_view json, bool padded, const abi::RecordDesc* root, const abi::SchemaSet* schemas,
+                 Arena& arena, const DecodeOptions& options) {
   DecodeResult result;
   try {
     Reader reader(arena, options);
     od::object object;
-    if (reader.open(json, object)) {
+    if (reader.open(json, padded, object)) {
       if (root == nullptr) {
         // Find resourceType first; On-Demand can look a member up and rewind the object.
+        std::size_t frame;
+        reader.enter(frame);
         std::string_view type;
         auto found = object.find_field_unordered("resourceType");
         if (found.error() == simdjson::NO_SUCH_FIELD) {
           reader.fail(code::kMissingResourceType, "a FHIR resource must carry resourceType");
-        } else if (auto e = found.get_string().get(type)) {
-          reader.push_key("resourceType");
-          reader.fail_simdjson(e);
-        } else if ((root = schemas->resource(type)) == nullptr) {
-          reader.push_key("resourceType");
-          reader.fail(code::kUnknownResourceType, "no schema for resourceType \"" + std::string(type) + "\"");
-        } else if (auto e2 = object.reset().error()) {
-          reader.fail_simdjson(e2);
+        } else if (found.error()) {
+          reader.fail_simdjson(found.error());
+        } else {
+          reader.set_key(frame, "resourceType");
+          od::value value = found.value_unsafe();
+          abi::Value text;
+          if (!reader.read_string(value, text)) {
+            // reported
+          } else if ((root = schemas->resource(text.str())) == nullptr) {
+            reader.fail(code::kUnknownResourceType, "no schema for resourceType \"" + std::string(text.str()) + "\"");
+          } else if (auto e = object.reset().error()) {
+            reader.fail_simdjson(e);
+          }
         }
+        reader.leave(frame);
       }
       if (!reader.failed()) {
-        FhirDecoder decoder(reader);
-        abi::Record* record = decoder.record(object, *root, true);
-        if (record != nullptr) result.record = record;
+        const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(*root) : nullptr;
+        FhirDecoder decoder(reader, options.projection != nullptr);
+        abi::Record* record = decoder.record(object, *root, plan, true);
+        if (record != nullptr && reader.finish()) result.record = record;
       }
+      reader.rank_errors();
     }
-    if (reader.failed()) result.error = reader.take_error();
+    if (reader.failed()) {
+      result.record = nullptr;
+      result.error = reader.take_error();
+    }
   } catch (const std::bad_alloc&) {
     result.record = nullptr;
     result.error = DecodeError{code::kOutOfMemory, "$", "out of memory"};
@@ -262,12 +305,21 @@ DecodeResult run(std::string_view json, const abi::RecordDesc* root, const abi::
 
 DecodeResult decode_fhir(std::string_view json, const abi::SchemaSet& schemas, Arena& arena,
                          const DecodeOptions& options) {
-  return run(json, nullptr, &schemas, arena, options);
+  return run(json, false, nullptr, &schemas, arena, options);
 }
 
 DecodeResult decode_fhir_as(std::string_view json, const abi::RecordDesc& root, Arena& arena,
                             const DecodeOptions& options) {
-  return run(json, &root, nullptr, arena, options);
+  return run(json, false, &root, nullptr, arena, options);
+}
+
+DecodeResult decode_fhir(PaddedInput json, const abi::SchemaSet& schemas, Arena& arena, const DecodeOptions& options) {
+  return run(json.text, true, nullptr, &schemas, arena, options);
+}
+
+DecodeResult decode_fhir_as(PaddedInput json, const abi::RecordDesc& root, Arena& arena,
+                            const DecodeOptions& options) {
+  return run(json.text, true, &root, nullptr, arena, options);
 }
 
 }  // namespace suture::runtime::json

@@ -20,32 +20,53 @@ bool is_webhook_metadata(std::string_view key) {
   return key == "_action" || key == "_id" || key == "_model";
 }
 
+using Plan = Projection::Plan;
+
+const Plan kNothing{};  // under a projection, a record none of whose fields is needed
+
 class OdooDecoder {
  public:
-  explicit OdooDecoder(Reader& reader) : r_(reader) {}
+  OdooDecoder(Reader& reader, bool projected) : r_(reader), projected_(projected) {}
 
-  abi::Record* record(od::object& object, const abi::RecordDesc& desc);
+  abi::Record* record(od::object& object, const abi::RecordDesc& desc, const Plan* plan);
 
  private:
-  bool field(abi::Record& record, const abi::FieldDesc& f, od::value& value);
-  bool element(const abi::TypeDesc& type, od::value& value, abi::Value& out);
+  bool field(abi::Record& record, const abi::FieldDesc& f, od::value& value, const Plan* child);
+  bool element(const abi::TypeDesc& type, od::value& value, abi::Value& out, const Plan* child);
   bool many2one(abi::Record& record, const abi::FieldDesc& f, od::value& value);
 
   Reader& r_;
+  bool projected_;
 };
 
-abi::Record* OdooDecoder::record(od::object& object, const abi::RecordDesc& desc) {
+abi::Record* OdooDecoder::record(od::object& object, const abi::RecordDesc& desc, const Plan* plan) {
+  if (projected_ && plan == nullptr) plan = &kNothing;
   abi::Record* rec = r_.new_record(desc);
-  std::vector<abi::UnknownMember> unknown;
+  std::size_t frame;
+  if (!r_.enter(frame)) return nullptr;
+  std::size_t unknown = r_.unknown_mark();
   for (auto member : object) {
     od::field fld;
     if (auto e = std::move(member).get(fld)) return r_.fail_simdjson(e), nullptr;
     std::string_view key;
-    if (!r_.read_key(fld, key)) return nullptr;
+    bool in_input;
+    if (!r_.read_key(fld, key, in_input)) return nullptr;
+    r_.set_key(frame, key);
     od::value value = fld.value();
-    std::size_t saved = r_.push_key(key);
-    const abi::FieldDesc* f = desc.field(key);
-    if (f != nullptr && f->name != key) f = nullptr;  // `_name` is a FHIR spelling, not Odoo's
+    const abi::FieldDesc* f = nullptr;
+    const Plan* child = nullptr;
+    if (projected_) {
+      const Plan::Member* m = in_input ? plan->find_padded(key) : plan->find(key);
+      if (m != nullptr && !m->extension) {
+        f = &desc.fields[m->field];
+        child = plan->child[m->field];
+      } else if (key != "_model") {
+        continue;  // not read by any rule: skipped, never decoded
+      }
+    } else {
+      f = desc.field(key);
+      if (f != nullptr && f->name != key) f = nullptr;  // `_name` is a FHIR spelling, not Odoo's
+    }
     if (f == nullptr) {
       if (is_webhook_metadata(key)) {
         if (key == "_model") {
@@ -55,6 +76,7 @@ abi::Record* OdooDecoder::record(od::object& object, const abi::RecordDesc& desc
             return r_.fail(code::kModelMismatch,
                            "expected model \"" + desc.model + "\", found \"" + std::string(model.str()) + "\""),
                    nullptr;
+          if (projected_) continue;
         }
       } else if (r_.options().unknown == Unknown::Reject) {
         return r_.fail(code::kUnknownMember, "\"" + std::string(key) + "\" is not a field of " +
@@ -63,75 +85,78 @@ abi::Record* OdooDecoder::record(od::object& object, const abi::RecordDesc& desc
       }
       std::string_view raw;
       if (!r_.read_raw(value, raw)) return nullptr;
-      r_.keep_unknown(unknown, key, raw);
-    } else if (!field(*rec, *f, value)) {
+      r_.keep_unknown(key, raw);
+    } else if (!field(*rec, *f, value, child)) {
       return nullptr;
     }
-    r_.pop(saved);
   }
+  r_.leave(frame);
   r_.attach_unknown(*rec, unknown);
   return rec;
 }
 
-bool OdooDecoder::field(abi::Record& record, const abi::FieldDesc& f, od::value& value) {
+bool OdooDecoder::field(abi::Record& record, const abi::FieldDesc& f, od::value& value, const Plan* child) {
   abi::Value& slot = record.slots[f.slot];
   if (slot.kind != Kind::Absent) return r_.fail(code::kDuplicateMember, "\"" + f.name + "\" appears twice");
-  od::json_type type;
-  if (!r_.read_type(value, type)) return false;
-  if (type == od::json_type::null) return true;
-  if (type == od::json_type::boolean && f.type.kind != Kind::Bool) {
-    bool b = true;
-    if (auto e = value.get_bool().get(b)) return r_.fail_simdjson(e);
-    if (!b) return true;  // Odoo's `false`: no value
+  char first = value.raw_json_token()[0];
+  if (first == 'n') return r_.check_null(value);
+  if ((first == 't' || first == 'f') && f.type.kind != Kind::Bool) {
+    abi::Value b;
+    if (!r_.read_bool(value, b)) return false;
+    if (!b.boolean) return true;  // Odoo's `false`: no value
     return r_.fail(code::kWrongType, "\"" + f.name + "\" is not a boolean: only false (no value) is allowed");
   }
   if (f.type.odoo_id && !f.type.list) return many2one(record, f, value);
-  if (!f.type.list) return element(f.type, value, slot);
-  if (type != od::json_type::array) return r_.fail(code::kWrongType, "\"" + f.name + "\" is a list: expected an array");
+  if (!f.type.list) return element(f.type, value, slot, child);
+  if (first != '[') return r_.fail(code::kWrongType, "\"" + f.name + "\" is a list: expected an array");
   od::array array;
   if (auto e = value.get_array().get(array)) return r_.fail_simdjson(e);
-  std::vector<abi::Value> items;
+  std::size_t frame;
+  if (!r_.enter(frame)) return false;
+  std::size_t mark = r_.list_mark();
   std::size_t index = 0;
   for (auto item : array) {
     od::value v;
     if (auto e = std::move(item).get(v)) return r_.fail_simdjson(e);
-    std::size_t saved = r_.push_index(index++);
-    items.emplace_back();
-    if (!element(f.type, v, items.back())) return false;
-    r_.pop(saved);
+    r_.set_index(frame, index++);
+    abi::Value out;
+    if (!element(f.type, v, out, child)) return false;
+    r_.list_push(out);
   }
-  slot = r_.make_list(items);
+  r_.leave(frame);
+  slot = r_.list_take(mark);
   return true;
 }
 
 // A bare id, or [id, "display name"].
 bool OdooDecoder::many2one(abi::Record& record, const abi::FieldDesc& f, od::value& value) {
-  od::json_type type;
-  if (!r_.read_type(value, type)) return false;
-  if (type == od::json_type::number) return r_.read_integer(value, record.slots[f.slot]);
-  if (type != od::json_type::array)
+  char first = value.raw_json_token()[0];
+  if (first == '-' || (first >= '0' && first <= '9')) return r_.read_integer(value, record.slots[f.slot]);
+  if (first != '[')
     return r_.fail(code::kWrongType, "\"" + f.name + "\" is a many2one: expected an id or [id, \"name\"]");
   od::array array;
   if (auto e = value.get_array().get(array)) return r_.fail_simdjson(e);
+  std::size_t frame;
+  if (!r_.enter(frame)) return false;
   std::size_t index = 0;
   abi::Value id, name;
   for (auto item : array) {
     od::value v;
     if (auto e = std::move(item).get(v)) return r_.fail_simdjson(e);
-    std::size_t saved = r_.push_index(index);
+    r_.set_index(frame, index);
     if (index == 0 && !r_.read_integer(v, id)) return false;
     if (index == 1 && !r_.read_string(v, name)) return false;
     if (index > 1) return r_.fail(code::kWrongType, "a many2one pair has two elements");
-    r_.pop(saved);
     ++index;
   }
+  r_.leave(frame);
   if (index != 2) return r_.fail(code::kWrongType, "\"" + f.name + "\" is a many2one: expected [id, \"name\"]");
   record.slots[f.slot] = id;
   if (f.extension_slot >= 0) record.slots[f.extension_slot] = name;
   return true;
 }
 
-bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Value& out) {
+bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Value& out, const Plan* child) {
   switch (type.kind) {
     case Kind::Bool: return r_.read_bool(value, out);
     case Kind::Int: return r_.read_integer(value, out);
@@ -155,12 +180,10 @@ bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
     }
     case Kind::Enum: return r_.read_enum(value, *type.enumeration, out);
     case Kind::Record: {
-      od::json_type json_type;
-      if (!r_.read_type(value, json_type)) return false;
-      if (json_type != od::json_type::object) return r_.fail(code::kWrongType, "expected an object");
+      if (value.raw_json_token()[0] != '{') return r_.fail(code::kWrongType, "expected an object");
       od::object object;
       if (auto e = value.get_object().get(object)) return r_.fail_simdjson(e);
-      abi::Record* rec = record(object, *type.record);
+      abi::Record* rec = record(object, *type.record, child);
       if (rec == nullptr) return false;
       out.kind = Kind::Record;
       out.record = rec;
@@ -177,25 +200,39 @@ bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
   }
 }
 
-}  // namespace
-
-DecodeResult decode_odoo(std::string_view json, const abi::RecordDesc& model, Arena& arena,
-                         const DecodeOptions& options) {
+DecodeResult run(std::string_view json, bool padded, const abi::RecordDesc& model, Arena& arena,
+                 const DecodeOptions& options) {
   DecodeResult result;
   try {
     Reader reader(arena, options);
     od::object object;
-    if (reader.open(json, object)) {
-      OdooDecoder decoder(reader);
-      abi::Record* record = decoder.record(object, model);
-      if (record != nullptr) result.record = record;
+    if (reader.open(json, padded, object)) {
+      const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(model) : nullptr;
+      OdooDecoder decoder(reader, options.projection != nullptr);
+      abi::Record* record = decoder.record(object, model, plan);
+      if (record != nullptr && reader.finish()) result.record = record;
+      reader.rank_errors();
     }
-    if (reader.failed()) result.error = reader.take_error();
+    if (reader.failed()) {
+      result.record = nullptr;
+      result.error = reader.take_error();
+    }
   } catch (const std::bad_alloc&) {
     result.record = nullptr;
     result.error = DecodeError{code::kOutOfMemory, "$", "out of memory"};
   }
   return result;
+}
+
+}  // namespace
+
+DecodeResult decode_odoo(std::string_view json, const abi::RecordDesc& model, Arena& arena,
+                         const DecodeOptions& options) {
+  return run(json, false, model, arena, options);
+}
+
+DecodeResult decode_odoo(PaddedInput json, const abi::RecordDesc& model, Arena& arena, const DecodeOptions& options) {
+  return run(json.text, true, model, arena, options);
 }
 
 }  // namespace suture::runtime::json

@@ -1,7 +1,8 @@
 // odoo_encode.cpp — abi::Record → the `vals` dict of Odoo's create/write. Present, writable
 // fields only: readonly fields are never written, an explicit Null clears (`false`), a
 // many2one is its id, an x2many replaces the whole set ([[6, 0, [ids]]]), decimals are written
-// from their text and dates/datetimes in Odoo's naive UTC form.
+// from their text and dates/datetimes in Odoo's naive UTC form. encode_odoo_row writes a whole
+// record the way read() returns it.
 #include "runtime/codecs/json/json.h"
 #include "runtime/codecs/json/temporal.h"
 #include "runtime/codecs/json/writer.h"
@@ -54,7 +55,55 @@ void write_vals(std::string& out, const abi::Record& record) {
   out += '}';
 }
 
+// A read() row: every field, `false` for no value.
+void write_row(std::string& out, const abi::Record& record);
+
+void write_row_value(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
+  if (write_common(out, type, v, "false")) return;
+  switch (v.kind) {
+    case Kind::Time: write_string(out, v.str()); break;
+    case Kind::Date:
+    case Kind::DateTime:
+    case Kind::Instant: write_string(out, to_odoo_temporal(v)); break;
+    case Kind::Record: write_row(out, *v.record); break;
+    case Kind::List:
+      out += '[';
+      for (std::uint32_t i = 0; i < v.aux; ++i) {
+        if (i != 0) out += ',';
+        write_row_value(out, type, v.items[i]);
+      }
+      out += ']';
+      break;
+    default: out += "false"; break;  // absent or null: Odoo's empty value
+  }
+}
+
+void write_row(std::string& out, const abi::Record& record) {
+  bool first = true;
+  out += '{';
+  for (const abi::FieldDesc& f : record.desc->fields) {
+    if (f.choice_kind) continue;  // not a member of the message
+    const abi::Value& v = record.slots[f.slot];
+    write_key(out, f.name, first);
+    if (f.type.odoo_id && !f.type.list && v.kind == Kind::Int && f.extension_slot >= 0 &&
+        record.slots[f.extension_slot].kind == Kind::String) {
+      out += '[';  // a many2one with its display name, as read() returns it
+      write_integer(out, v.integer);
+      out += ',';
+      write_string(out, record.slots[f.extension_slot].str());
+      out += ']';
+    } else {
+      write_row_value(out, f.type, v);
+    }
+  }
+  out += '}';
+}
+
 }  // namespace
+
+void encode_odoo_row(const abi::Record& record, std::string& out) {
+  write_row(out, record);
+}
 
 void encode_odoo_values(const abi::Record& record, std::string& out) {
   write_vals(out, record);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# run_test.sh — `suture build`, `suture run` and `suture inspect` as a user runs them: packs are
+# deterministic, output matches the jq reference byte for byte, bad messages become one
+# rejection line each (code and path) while the rest are mapped, single JSON documents and HL7 v2
+# streams are read, and a tampered, foreign or mismatched pack is refused with exit code 2.
+set -u
+suture="$1"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+pass() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; failures=$((failures + 1)); }
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+run() {  # run NAME WANTED_EXIT command...
+  local name=$1 wanted=$2
+  shift 2
+  "$@" >"$dir/out" 2>"$dir/err"
+  local got=$?
+  if [ "$got" -ne "$wanted" ]; then fail "$name (exit $got, wanted $wanted)"; cat "$dir/err"; else pass "$name"; fi
+}
+
+spec="$root/tests/bench/patient_partner.sut"
+run build_writes_a_pack 0 "$suture" build "$spec" -o "$dir/a.spk"
+run build_again 0 "$suture" build "$spec" -o "$dir/b.spk"
+check packs_are_deterministic cmp -s "$dir/a.spk" "$dir/b.spk"
+run build_needs_output 2 "$suture" build "$spec"
+run build_unknown_mapping_fails 1 "$suture" build "$spec" --mapping nope -o "$dir/c.spk"
+check build_unknown_mapping_says_S5002 grep -q "S5002" "$dir/err"
+
+run run_maps_patients 0 "$suture" run "$dir/a.spk" --in "$root/tests/fixtures/patients3.ndjson"
+check output_is_byte_identical_to_jq cmp -s "$dir/out" "$root/tests/fixtures/patients3.partner.ndjson"
+run run_reads_stdin 0 sh -c "\"$suture\" run \"$dir/a.spk\" < \"$root/tests/fixtures/patients3.ndjson\""
+check stdin_output_is_the_same cmp -s "$dir/out" "$root/tests/fixtures/patients3.partner.ndjson"
+
+{
+  head -1 "$root/tests/fixtures/patients3.ndjson"
+  echo '{"resourceType":"Patient","name":[{"family":"NoId"}]}'
+  echo '{"resourceType":"Patient", "id": '
+  echo '{"resourceType":"Observation","id":"o1","status":"final","code":{"text":"x"}}'
+  echo '{"resourceType":"Patient","id":"p9","gender":"robot"}'
+  tail -1 "$root/tests/fixtures/patients3.ndjson"
+} >"$dir/mixed.ndjson"
+run rejects_exit_1 1 "$suture" run "$dir/a.spk" --in "$dir/mixed.ndjson" --out "$dir/mixed.out" --rejects "$dir/rejects"
+check good_messages_still_mapped test "$(wc -l <"$dir/mixed.out")" -eq 2
+check one_rejection_line_each test "$(wc -l <"$dir/rejects")" -eq 4
+check rejections_are_json python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = [(r["message"], r["code"], r["path"]) for r in rows]
+want = [(2, "PATIENT_NO_ID", "$.id"), (3, "JSON_MALFORMED", "$"), (4, "JSON_RESOURCE_TYPE_MISMATCH", "$.resourceType"),
+        (5, "JSON_BAD_ENUM_CODE", "$.gender")]
+assert got == want, got
+assert all(r["error"] for r in rows)' "$dir/rejects"
+
+run single_document_input 0 "$suture" run "$dir/a.spk" --in "$root/specs/patients/fixtures/patient-pat2.json"
+check single_document_gives_one_row test "$(wc -l <"$dir/out")" -eq 1
+
+run inspect_shows_the_pack 0 "$suture" inspect "$dir/a.spk"
+check inspect_names_the_entry_point grep -q "mapping patient_partner(Patient) -> PartnerRow" "$dir/out"
+
+cp "$dir/a.spk" "$dir/tampered.spk"
+python3 - "$dir/tampered.spk" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) // 2] ^= 0x20
+open(sys.argv[1], "wb").write(data)
+PY
+run tampered_pack_refused 2 "$suture" run "$dir/tampered.spk" --in "$root/tests/fixtures/patients3.ndjson"
+check tampered_pack_says_hash grep -q "PACK_HASH_MISMATCH" "$dir/err"
+check tampered_pack_mapped_nothing test ! -s "$dir/out"
+run foreign_file_refused 2 "$suture" run "$root/tests/fixtures/patients3.ndjson" --in /dev/null
+check foreign_file_says_not_a_pack grep -q "PACK_NOT_A_PACK" "$dir/err"
+run unknown_mapping_refused 2 "$suture" run "$dir/a.spk" --mapping nope --in /dev/null
+check unknown_mapping_lists_the_mappings grep -q "it has: patient_partner" "$dir/err"
+
+run build_hl7_pack 0 "$suture" build "$root/tests/build/ir/adt_partner.sut" -o "$dir/adt.spk"
+for f in ADT-A01-01 ADT-A03-01 ADT-A04-01; do cat "$root/../shared/data/hl7v2/$f.hl7"; printf '\r\n'; done >"$dir/adt.hl7"
+run hl7_stream_mapped 1 "$suture" run "$dir/adt.spk" --in "$dir/adt.hl7" --rejects "$dir/adt.rejects"
+check hl7_two_rows test "$(wc -l <"$dir/out")" -eq 2
+check hl7_wrong_type_rejected grep -q '"message":2,"code":"HL7_UNEXPECTED_MESSAGE_TYPE","path":"MSH-9"' "$dir/adt.rejects"
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
