@@ -211,7 +211,7 @@ class Emitter {
   void error(const std::string& code, const std::string& message, const std::string& path) {
     line("call void @suture_rt_error(ptr %ctx, ptr " + s_.string(code, true) + ", ptr " + s_.string(message, true) +
          ", ptr " + s_.string(path, true) + ")");
-    br("fail");
+    br(fail_label_);
   }
   // After a jump that leaves the expression (fail), code that follows needs a block to live in.
   void dead_block() { block(label("dead")); }
@@ -230,6 +230,9 @@ class Emitter {
   std::string native(const std::string& name, const std::vector<std::string>& args, bool fallible);
   std::string call(const Expr& e);
   std::string table(const Expr& e);
+  void dispatch(const std::string& key, const ir::Type* key_type, const std::vector<std::string>& keys,
+                const std::vector<std::int64_t>& key_ints, const std::vector<std::string>& case_labels,
+                const std::string& miss);
   std::string list_literal(const Expr& e);
   std::string record_literal(const Expr& e);
   std::string loop_op(const Expr& e);
@@ -241,6 +244,14 @@ class Emitter {
 
   // ── statements ──
   void stmts(const std::vector<Stmt>& body, const std::string& out_record);
+  // policies
+  void rule(const Stmt& s, const std::string& outcome);
+  void index(const Stmt& s, const std::string& outcome);
+  void decide(const std::string& outcome);
+  void apply(const Stmt& s, const std::string& outcome);
+  void apply_at(const Stmt& s, const std::string& record, std::size_t level);
+  void apply_leaf(const Stmt& s, const std::string& slot);
+  std::string status(const std::string& outcome, std::uint32_t rule) { return integer(at(outcome, 24 + 16 * rule)); }
   std::string new_record(std::uint32_t index);
 
   const ir::Module& m_;
@@ -248,6 +259,9 @@ class Emitter {
   ModuleState& s_;
   std::map<std::uint32_t, std::string> slots_;
   std::string body_, allocas_, current_;
+  // Where a rejection jumps: the function's `fail` block, or a policy rule's own error block
+  // (a rule whose condition fails is skipped and reported, the request goes on).
+  std::string fail_label_ = "fail";
   int next_ = 0;
 };
 
@@ -317,6 +331,10 @@ void Emitter::stmts(const std::vector<Stmt>& body, const std::string& out_record
         block(done);
         break;
       }
+      case StmtOp::Rule: rule(s, out_record); break;
+      case StmtOp::Index: index(s, out_record); break;
+      case StmtOp::Decide: decide(out_record); break;
+      case StmtOp::Apply: apply(s, out_record); break;
     }
   }
 }
@@ -472,7 +490,7 @@ std::string Emitter::fail(const Expr& e) {
   line("call i1 @suture_rt_fail(ptr %ctx, ptr " + out + ", ptr " + code + ", ptr " + reason + ", ptr " +
        s_.string(e.text, true) + ")");
   s_.natives["fail"] = -1;
-  br("fail");
+  br(fail_label_);
   dead_block();
   return "@.absent";
 }
@@ -591,6 +609,11 @@ std::string Emitter::ordering(const Expr& e) {
   std::string x, y;
   if (e.args[0]->type->kind == TypeKind::Int && e.args[1]->type->kind == TypeKind::Int) {
     x = integer(a), y = integer(b);
+  } else if (e.args[0]->type->kind == TypeKind::Enum && e.args[1]->type->kind == TypeKind::Enum) {
+    // an @ordered enum: by member index
+    x = tmp(), y = tmp();
+    line(x + " = zext i32 " + aux(a) + " to i64");
+    line(y + " = zext i32 " + aux(b) + " to i64");
   } else {
     x = integer(native("compare", {a, b}, false));
     y = "0";
@@ -671,7 +694,7 @@ std::string Emitter::native(const std::string& name, const std::vector<std::stri
     set_absent(out);
     br(good);
   } else {
-    br("fail");
+    br(fail_label_);
   }
   block(good);
   return out;
@@ -686,30 +709,28 @@ std::string Emitter::call(const Expr& e) {
     store_scalar(index, kInt, std::to_string(e.args[0]->type->enum_index));
     return native("enum_to_string", {args[0], index}, false);
   }
+  if (e.text == "confidentiality" && e.type->kind == TypeKind::Enum) {
+    // The native finds the member in the pack's Confidentiality enum.
+    std::string index = value_slot();
+    store_scalar(index, kInt, std::to_string(e.type->enum_index));
+    return native("confidentiality", {args[0], index}, e.fallible);
+  }
   return native(e.text, args, e.fallible);
 }
 
-std::string Emitter::table(const Expr& e) {
-  const ir::Type* key_type = e.args[0]->type;
-  std::string key = gen(*e.args[0]);
-  std::string result = value_slot();
-  std::string done = label("endtable"), miss = label("miss");
-  std::vector<std::string> case_labels;
-  for (std::size_t i = 0; i < e.entries.size(); ++i) case_labels.push_back(label("entry"));
-  std::string is_present = present(key);
-  std::string lookup = label("lookup");
-  cond_br(is_present, lookup, miss);
-  block(lookup);
+// Jumps to case_labels[i] when the key (present) equals keys[i], else to miss. Strings: compared
+// in turn when few, through a perfect hash when more; ints by value and enums by member index
+// in a switch. Ends the current block.
+void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const std::vector<std::string>& keys,
+                       const std::vector<std::int64_t>& key_ints, const std::vector<std::string>& case_labels,
+                       const std::string& miss) {
   if (key_type->kind == TypeKind::String) {
-    std::vector<std::string> keys;
-    for (const auto& entry : e.entries) keys.push_back(entry.key);
     std::string text = pointer(key);
     std::string len32 = aux(key);
     std::string len = tmp();
     line(len + " = zext i32 " + len32 + " to i64");
-    // Few keys: compare in turn. More: a perfect hash picks the one candidate to compare.
     auto compare_with = [&](std::size_t i, const std::string& on_miss) {
-      const std::string& k = e.entries[i].key;
+      const std::string& k = keys[i];
       std::string same_len = tmp();
       line(same_len + " = icmp eq i64 " + len + ", " + std::to_string(k.size()));
       std::string bytes = label("keybytes");
@@ -721,47 +742,67 @@ std::string Emitter::table(const Expr& e) {
       line(z + " = icmp eq i32 " + c + ", 0");
       cond_br(z, case_labels[i], on_miss);
     };
-    PerfectHash hash = e.entries.size() > 4 ? find_perfect_hash(keys) : PerfectHash{};
+    PerfectHash hash = keys.size() > 4 ? find_perfect_hash(keys) : PerfectHash{};
     if (!hash.found) {
-      for (std::size_t i = 0; i < e.entries.size(); ++i) {
-        std::string next = i + 1 < e.entries.size() ? label("nextkey") : miss;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        std::string next = i + 1 < keys.size() ? label("nextkey") : miss;
         compare_with(i, next);
         if (next != miss) block(next);
       }
-      if (e.entries.empty()) br(miss);
-    } else {
-      std::string h = tmp(), bucket = tmp();
-      line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 " + std::to_string(hash.seed) + ")");
-      line(bucket + " = urem i64 " + h + ", " + std::to_string(hash.size));
-      std::vector<std::string> bucket_labels;
-      std::string sw = "switch i64 " + bucket + ", label %" + miss + " [";
-      for (std::size_t i = 0; i < e.entries.size(); ++i) {
-        bucket_labels.push_back(label("bucket"));
-        sw += " i64 " + std::to_string(hash.slot_of[i]) + ", label %" + bucket_labels.back();
-      }
-      line(sw + " ]");
-      for (std::size_t i = 0; i < e.entries.size(); ++i) {
-        block(bucket_labels[i]);
-        compare_with(i, miss);
-      }
+      if (keys.empty()) br(miss);
+      return;
     }
-  } else {
-    // ints by value, enums by member index
-    std::string k;
-    if (key_type->kind == TypeKind::Enum) {
-      std::string a = aux(key);
-      k = tmp();
-      line(k + " = zext i32 " + a + " to i64");
-    } else {
-      k = integer(key);
+    std::string h = tmp(), bucket = tmp();
+    line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 " + std::to_string(hash.seed) + ")");
+    line(bucket + " = urem i64 " + h + ", " + std::to_string(hash.size));
+    std::vector<std::string> bucket_labels;
+    std::string sw = "switch i64 " + bucket + ", label %" + miss + " [";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      bucket_labels.push_back(label("bucket"));
+      sw += " i64 " + std::to_string(hash.slot_of[i]) + ", label %" + bucket_labels.back();
     }
-    std::string sw = "switch i64 " + k + ", label %" + miss + " [";
-    std::set<std::int64_t> seen;
-    for (std::size_t i = 0; i < e.entries.size(); ++i)
-      if (seen.insert(e.entries[i].key_int).second)
-        sw += " i64 " + std::to_string(e.entries[i].key_int) + ", label %" + case_labels[i];
     line(sw + " ]");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      block(bucket_labels[i]);
+      compare_with(i, miss);
+    }
+    return;
   }
+  std::string k;
+  if (key_type->kind == TypeKind::Enum) {
+    std::string a = aux(key);
+    k = tmp();
+    line(k + " = zext i32 " + a + " to i64");
+  } else if (key_type->kind == TypeKind::Bool) {
+    std::string b = boolean(key);
+    k = tmp();
+    line(k + " = zext i1 " + b + " to i64");
+  } else {
+    k = integer(key);
+  }
+  std::string sw = "switch i64 " + k + ", label %" + miss + " [";
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < key_ints.size(); ++i)
+    if (seen.insert(key_ints[i]).second) sw += " i64 " + std::to_string(key_ints[i]) + ", label %" + case_labels[i];
+  line(sw + " ]");
+}
+
+std::string Emitter::table(const Expr& e) {
+  const ir::Type* key_type = e.args[0]->type;
+  std::string key = gen(*e.args[0]);
+  std::string result = value_slot();
+  std::string done = label("endtable"), miss = label("miss");
+  std::vector<std::string> case_labels, keys;
+  std::vector<std::int64_t> key_ints;
+  for (const auto& entry : e.entries) {
+    case_labels.push_back(label("entry"));
+    keys.push_back(entry.key);
+    key_ints.push_back(entry.key_int);
+  }
+  std::string lookup = label("lookup");
+  cond_br(present(key), lookup, miss);
+  block(lookup);
+  dispatch(key, key_type, keys, key_ints, case_labels, miss);
   for (std::size_t i = 0; i < e.entries.size(); ++i) {
     block(case_labels[i]);
     copy(result, gen(*e.entries[i].value));
@@ -1050,6 +1091,195 @@ std::string Emitter::loop_op(const Expr& e) {
   return result;
 }
 
+// A rule's status slot: 1 when its condition holds, 0 when not, 2 when evaluating it failed
+// (the glue moves the failure into the context's skipped list and the request goes on).
+void Emitter::rule(const Stmt& s, const std::string& outcome) {
+  std::string slot = at(outcome, 24 + 16 * static_cast<int>(s.index));
+  if (!s.value) {
+    store_scalar(slot, kInt, "1");
+    return;
+  }
+  std::string error = label("ruleerror"), done = label("endrule");
+  std::string saved = fail_label_;
+  fail_label_ = error;
+  std::string holds = boolean(gen(*s.value));
+  fail_label_ = saved;
+  std::string wide = tmp();
+  line(wide + " = zext i1 " + holds + " to i64");
+  store_scalar(slot, kInt, wide);
+  br(done);
+  block(error);
+  line("call void @suture_rt_rule_skipped(ptr %ctx, i32 " + std::to_string(s.index) + ")");
+  store_scalar(slot, kInt, "2");
+  br(done);
+  block(done);
+}
+
+// Rules grouped by the constant their first conjunct compares a key with: only the group of the
+// key's value is evaluated (the others cannot hold), then the rules outside any group.
+void Emitter::index(const Stmt& s, const std::string& outcome) {
+  std::string key = gen(*s.value);
+  std::vector<std::string> keys, labels;
+  std::vector<std::int64_t> key_ints;
+  for (const auto& [constant, rules] : s.groups) {
+    keys.push_back(constant.substr(2));
+    key_ints.push_back(constant[0] == 'i' ? std::stoll(constant.substr(2)) : 0);
+    labels.push_back(label("group"));
+  }
+  std::string rest = label("ungrouped"), lookup = label("groups");
+  cond_br(present(key), lookup, rest);
+  block(lookup);
+  dispatch(key, s.value->type, keys, key_ints, labels, rest);
+  for (std::size_t i = 0; i < s.groups.size(); ++i) {
+    block(labels[i]);
+    for (const Stmt& r : s.groups[i].second) rule(r, outcome);
+    br(rest);
+  }
+  block(rest);
+  for (const Stmt& r : s.body) rule(r, outcome);
+}
+
+void Emitter::decide(const std::string& outcome) {
+  std::string permit = "false", forbid = "false";
+  for (std::uint32_t i = 0; i < f_.rules.size(); ++i) {
+    if (f_.rules[i].kind != ir::RuleKind::Permit && f_.rules[i].kind != ir::RuleKind::Forbid) continue;
+    std::string holds = tmp(), acc = tmp();
+    line(holds + " = icmp eq i64 " + status(outcome, i) + ", 1");
+    std::string& into = f_.rules[i].kind == ir::RuleKind::Permit ? permit : forbid;
+    line(acc + " = or i1 " + into + ", " + holds);
+    into = acc;
+  }
+  std::string not_forbidden = tmp(), permitted = tmp(), wide = tmp();
+  line(not_forbidden + " = xor i1 " + forbid + ", true");
+  line(permitted + " = and i1 " + permit + ", " + not_forbidden);
+  line(wide + " = zext i1 " + permitted + " to i64");
+  store_scalar(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size())), kBool, wide);
+  for (std::uint32_t i = 0; i < f_.params.size(); ++i)
+    copy(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size() + 1 + i)), slots_.at(i));
+}
+
+// An obligation applies when the request is permitted and its rule holds. It changes the
+// decoded message in place (the message is the request's own, in its arena).
+void Emitter::apply(const Stmt& s, const std::string& outcome) {
+  std::string permitted = boolean(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size())));
+  std::string holds = tmp(), both = tmp();
+  line(holds + " = icmp eq i64 " + status(outcome, s.index) + ", 1");
+  line(both + " = and i1 " + permitted + ", " + holds);
+  std::string go = label("apply"), done = label("endapply");
+  cond_br(both, go, done);
+  block(go);
+  std::string root = slots_.at(s.slot);
+  std::string is_record = tmp(), walk = label("walk");
+  line(is_record + " = icmp eq i8 " + kind(root) + ", " + std::to_string(kRecord));
+  cond_br(is_record, walk, done);
+  block(walk);
+  apply_at(s, pointer(root), 0);
+  br(done);
+  block(done);
+}
+
+void Emitter::apply_at(const Stmt& s, const std::string& record, std::size_t level) {
+  std::string slot = at(record, 24 + 16 * static_cast<int>(s.path[level]));
+  if (level + 1 == s.path.size()) return apply_leaf(s, slot);
+  const abi::FieldDesc& field = s.path_types[level]->record->fields[s.path[level]];
+  if (field.type.list) {
+    std::string n = list_size(slot), items = pointer(slot);
+    for_range("0", n, [&](const std::string& i) {
+      std::string item = element(items, i);
+      std::string is_record = tmp(), go = label("step"), skip = label("nostep");
+      line(is_record + " = icmp eq i8 " + kind(item) + ", " + std::to_string(kRecord));
+      cond_br(is_record, go, skip);
+      block(go);
+      apply_at(s, pointer(item), level + 1);
+      br(skip);
+      block(skip);
+    });
+    return;
+  }
+  std::string is_record = tmp(), go = label("step"), skip = label("nostep");
+  line(is_record + " = icmp eq i8 " + kind(slot) + ", " + std::to_string(kRecord));
+  cond_br(is_record, go, skip);
+  block(go);
+  apply_at(s, pointer(slot), level + 1);
+  br(skip);
+  block(skip);
+}
+
+void Emitter::apply_leaf(const Stmt& s, const std::string& slot) {
+  const ir::PolicyRule& r = f_.rules[s.index];
+  const abi::FieldDesc& field = s.path_types.back()->record->fields[s.path.back()];
+  if (r.kind == ir::RuleKind::Redact) {
+    if (!s.value) {
+      set_absent(slot);
+      return;
+    }
+    // Keep the elements the `where` condition does not select (an absent list stays absent).
+    std::string is_list = tmp(), go = label("filter"), skip = label("nofilter");
+    line(is_list + " = icmp eq i8 " + kind(slot) + ", " + std::to_string(kList));
+    cond_br(is_list, go, skip);
+    block(go);
+    std::string n = list_size(slot), items = pointer(slot);
+    std::string bytes = tmp(), at_least = tmp();
+    line(bytes + " = mul i64 " + n + ", 16");
+    line(at_least + " = add i64 " + bytes + ", 16");
+    std::string kept = alloc(at_least);
+    std::string count = counter();
+    line("store i64 0, ptr " + count);
+    for_range("0", n, [&](const std::string& i) {
+      std::string item = element(items, i);
+      slots_[s.lambda_slot] = item;
+      std::string selected = boolean(gen(*s.value));
+      std::string keep = label("keep"), next = label("dropped");
+      cond_br(selected, next, keep);
+      block(keep);
+      std::string k = tmp(), k1 = tmp();
+      line(k + " = load i64, ptr " + count);
+      copy(element(kept, k), item);
+      line(k1 + " = add i64 " + k + ", 1");
+      line("store i64 " + k1 + ", ptr " + count);
+      br(next);
+      block(next);
+    });
+    make_list(slot, kept, load("i64", count, 0));
+    br(skip);
+    block(skip);
+    return;
+  }
+  // mask / generalise / pseudonymise: each present value (or each element of a list) rewritten.
+  std::string argument;
+  if (r.kind == ir::RuleKind::Mask) {
+    argument = gen(*s.value);
+  } else {
+    argument = value_slot();
+    line("store %V { i8 " + std::to_string(kString) + ", i8 0, i16 0, i32 " + std::to_string(s.text.size()) +
+         ", i64 0 }, ptr " + argument);
+    store("ptr", s_.string(s.text), argument, 8);
+  }
+  std::string last = value_slot();
+  store_scalar(last, kInt, s.keep_last ? "1" : "0");
+  auto rewrite = [&](const std::string& value) {
+    std::string go = label("rewrite"), skip = label("norewrite");
+    cond_br(present(value), go, skip);
+    block(go);
+    std::string result;
+    if (r.kind == ir::RuleKind::Mask)
+      result = native("mask", {value, argument, last}, false);
+    else if (r.kind == ir::RuleKind::Generalise)
+      result = native("generalise", {value, argument}, false);
+    else
+      result = native("hmac_sha256", {argument, value}, false);
+    copy(value, result);
+    br(skip);
+    block(skip);
+  };
+  if (field.type.list) {
+    std::string n = list_size(slot), items = pointer(slot);
+    for_range("0", n, [&](const std::string& i) { rewrite(element(items, i)); });
+  } else {
+    rewrite(slot);
+  }
+}
+
 // for i in [from, to): body(i). The body ends in whatever block it leaves current.
 void Emitter::for_range(const std::string& from, const std::string& to,
                         const std::function<void(const std::string&)>& body) {
@@ -1184,7 +1414,7 @@ std::string Emitter::ordered(const Expr& e) {
 
 const std::vector<std::string>& glue_symbols() {
   static const std::vector<std::string> names = {"suture_rt_alloc", "suture_rt_new_record", "suture_rt_error",
-                                                 "suture_rt_hash"};
+                                                 "suture_rt_hash", "suture_rt_rule_skipped"};
   return names;
 }
 
@@ -1205,6 +1435,7 @@ std::string emit_llvm_ir(const ir::Module& module, const std::string& module_nam
   out << "declare ptr @suture_rt_new_record(ptr, i32) nounwind\n";
   out << "declare void @suture_rt_error(ptr, ptr, ptr, ptr) nounwind\n";
   out << "declare i64 @suture_rt_hash(ptr, i64, i64) nounwind readonly\n";
+  out << "declare void @suture_rt_rule_skipped(ptr, i32) nounwind\n";
   out << "declare i32 @memcmp(ptr, ptr, i64) nounwind readonly\n";
   out << "declare { i64, i1 } @llvm.sadd.with.overflow.i64(i64, i64)\n";
   out << "declare { i64, i1 } @llvm.ssub.with.overflow.i64(i64, i64)\n";

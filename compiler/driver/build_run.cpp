@@ -25,7 +25,8 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   std::set<std::string> wanted(options.mappings.begin(), options.mappings.end());
   std::set<std::string> found;
   for (const sema::Symbol& symbol : checker.symbols()) {
-    if (symbol.kind != sema::SymbolKind::Mapping || symbol.module->from_stdlib) continue;
+    bool buildable = symbol.kind == sema::SymbolKind::Mapping || symbol.kind == sema::SymbolKind::Policy;
+    if (!buildable || symbol.module->from_stdlib) continue;
     std::string qualified = symbol.module->name + "." + symbol.name;
     if (!wanted.empty() && !wanted.count(symbol.name) && !wanted.count(qualified)) continue;
     found.insert(symbol.name);
@@ -34,11 +35,11 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   }
   for (const std::string& w : options.mappings)
     if (!found.count(w))
-      run->diagnostics.report(DiagCode::S5002, Span::none(), "no mapping named `" + w + "` in the inputs")
-          .help("`suture build` compiles mappings by name, or qualified as module.name");
+      run->diagnostics.report(DiagCode::S5002, Span::none(), "no mapping or policy named `" + w + "` in the inputs")
+          .help("`suture build` compiles mappings and policies by name, or qualified as module.name");
   if (mappings.empty() && options.mappings.empty())
-    run->diagnostics.report(DiagCode::S5002, Span::none(), "the inputs declare no mapping to build")
-        .help("a pack holds compiled mappings: add one, e.g. `mapping m(p: Patient) -> ResPartner { … }`");
+    run->diagnostics.report(DiagCode::S5002, Span::none(), "the inputs declare no mapping or policy to build")
+        .help("a pack holds compiled mappings and policies: add one, e.g. `mapping m(p: Patient) -> ResPartner { … }`");
   if (run->diagnostics.error_count() > 0) return run;
 
   auto module = ir::lower_mappings(checker, checked, mappings, run->sources, run->diagnostics);

@@ -24,9 +24,9 @@ int run_build(const std::vector<std::string>& args) {
       const std::string* v = value();
       if (!v) return usage_error("-o needs a pack file name");
       output = *v;
-    } else if (a == "--mapping") {
+    } else if (a == "--mapping" || a == "--policy") {
       const std::string* v = value();
-      if (!v) return usage_error("--mapping needs a name");
+      if (!v) return usage_error(a + " needs a name");
       options.mappings.push_back(*v);
     } else if (a == "--emit") {
       const std::string* v = value();

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "compiler/driver/commands.h"
+#include "compiler/driver/keys.h"
 #include "runtime/exec/mapping_runner.h"
 #include "runtime/io/message_stream.h"
 
@@ -58,11 +59,13 @@ std::string fixed(double ms) {
 int run_run(const std::vector<std::string>& args) {
   std::string pack_path, mapping, in_path, out_path, rejects_path, format = "auto", odoo = "row";
   bool stats = false;
+  KeyRing keys;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     const std::string* v = nullptr;
-    if (a == "--mapping" || a == "--in" || a == "--out" || a == "--rejects" || a == "--format" || a == "--odoo") {
+    if (a == "--mapping" || a == "--in" || a == "--out" || a == "--rejects" || a == "--format" || a == "--odoo" ||
+        a == "--key") {
       v = value();
       if (!v) return usage_error(a + " needs a value");
     }
@@ -72,6 +75,9 @@ int run_run(const std::vector<std::string>& args) {
     else if (a == "--rejects") rejects_path = *v;
     else if (a == "--format") format = *v;
     else if (a == "--odoo") odoo = *v;
+    else if (a == "--key") {
+      if (auto error = keys.add(*v)) return usage_error(*error);
+    }
     else if (a == "--stats") stats = true;
     else if (!a.empty() && a[0] == '-') return usage_error("unknown option `" + a + "`");
     else if (pack_path.empty()) pack_path = a;
@@ -119,6 +125,7 @@ int run_run(const std::vector<std::string>& args) {
   }
   double load_ms = ms_since(start);
   auto& run = *std::get<std::unique_ptr<runtime::MappingRunner>>(runner);
+  run.set_keys(keys.keys());
   run.set_odoo_output(odoo == "vals" ? runtime::MappingRunner::OdooOutput::Vals : runtime::MappingRunner::OdooOutput::Row);
 
   int in_fd = in_path.empty() || in_path == "-" ? STDIN_FILENO : ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -38,15 +38,19 @@ commands:
                        map messages (NDJSON, one JSON document, or HL7 v2) with a compiled
                        mapping: one output line per message, one rejection line per bad one
   inspect PACK         show what a pack holds (entry points, schemas, hash, sizes)
+  authorize PACK [--policy NAME] --requests FILE [--out FILE] [--audit FILE] [--with-resource]
+                       decide NDJSON requests with a compiled policy: permit or deny, the rules
+                       that decided, skipped rules, obligations applied (and the resource)
   version              print the version
 
 build options:
-  --mapping NAME                    build only this mapping (repeatable; NAME or module.NAME)
+  --mapping NAME, --policy NAME     build only these (repeatable; NAME or module.NAME)
   --emit ir|ir-unoptimised|llvm     print the typed IR or the LLVM IR (with or without -o)
 
 run options:
   --format auto|ndjson|json|hl7v2   how the input is split into messages (default: detected)
   --stats                           print counts and the pack's load and compile time
+  --key NAME=FILE | NAME=env:VAR    a key for hmac_sha256 / pseudonymise (also for authorize)
   --odoo row|vals                   Odoo output: every field as read() gives it (default), or
                                     the vals of a create/write (present, writable fields)
 
@@ -223,6 +227,7 @@ int main(int argc, char** argv) {
   if (command == "build") return suture::driver::run_build(args);
   if (command == "run") return suture::driver::run_run(args);
   if (command == "inspect") return suture::driver::run_inspect(args);
+  if (command == "authorize") return suture::driver::run_authorize(args);
   if (command == "version" || command == "--version") {
     std::cout << "suture " << kVersion << "\n";
     return 0;

@@ -39,12 +39,14 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
   for (const ir::Function& f : module.functions) {
     pack::EntryPoint entry;
     entry.name = f.name;
-    entry.kind = pack::EntryKind::Mapping;
+    entry.kind = f.policy ? pack::EntryKind::Policy : pack::EntryKind::Mapping;
+    entry.param_names = f.param_names;
+    for (const ir::PolicyRule& r : f.rules) entry.rules.push_back({r.label, ir::to_string(r.kind), r.json_path, r.source});
     entry.symbol = f.symbol;
     for (const ir::Type* p : f.params) entry.param_types.push_back(ir::display(p));
     entry.result_type = ir::display(f.result);
     entry.input_format = f.params.empty() ? pack::DataFormat::None : format_of(f.params[0]);
-    entry.output_format = format_of(f.result);
+    entry.output_format = f.policy ? pack::DataFormat::None : format_of(f.result);
     for (const auto& [record, flags] : ir::fields_read(module, f)) {
       pack::FieldsRead read;
       read.record = record;
@@ -73,7 +75,10 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
     std::cerr << "suture: cannot write " << path << "\n";
     return false;
   }
-  std::cerr << "built " << path << ": " << module.functions.size() << " mapping(s), " << bytes.size() << " bytes\n";
+  std::size_t policies = 0;
+  for (const ir::Function& f : module.functions) policies += f.policy ? 1 : 0;
+  std::cerr << "built " << path << ": " << module.functions.size() - policies << " mapping(s), " << policies
+            << " polic" << (policies == 1 ? "y" : "ies") << ", " << bytes.size() << " bytes\n";
   return true;
 }
 

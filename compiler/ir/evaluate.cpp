@@ -208,6 +208,11 @@ class Evaluator {
       native("enum_to_string", {&args[0], &index}, e.fallible, out);
       return out;
     }
+    if (e.text == "confidentiality" && e.type != nullptr && e.type->kind == TypeKind::Enum && args.size() == 1) {
+      Value index = make_int(e.type->enum_index);
+      native("confidentiality", {&args[0], &index}, e.fallible, out);
+      return out;
+    }
     switch (args.size()) {
       case 0: native(e.text, {}, e.fallible, out); break;
       case 1: native(e.text, {&args[0]}, e.fallible, out); break;
@@ -690,7 +695,96 @@ class Evaluator {
         case StmtOp::When:
           if (truth(eval(*s.value))) statements(s.body, root);
           break;
+        case StmtOp::Rule: rule(s, root); break;
+        case StmtOp::Index:
+          // The index only skips rules that cannot hold: the reference evaluates every rule.
+          for (const auto& [constant, rules] : s.groups)
+            for (const Stmt& r : rules) rule(r, root);
+          for (const Stmt& r : s.body) rule(r, root);
+          break;
+        case StmtOp::Decide: decide(root); break;
+        case StmtOp::Apply: apply(s, root); break;
       }
+    }
+  }
+
+  // ───────────────────────────── policies ─────────────────────────────
+
+  // A rule's status: 1 holds, 0 does not, 2 its condition failed (skipped and reported).
+  void rule(const Stmt& s, abi::Record* outcome) {
+    std::int64_t status = 1;
+    if (s.value) {
+      try {
+        status = truth(eval(*s.value)) ? 1 : 0;
+      } catch (const Rejected&) {
+        ctx_.skipped.emplace_back(s.index, ctx_.error);
+        ctx_.failed = false;
+        ctx_.error = runtime::ExecError{};
+        status = 2;
+      }
+    }
+    outcome->slots[s.index] = make_int(status);
+  }
+
+  void decide(abi::Record* outcome) {
+    bool permit = false, forbid = false;
+    for (std::uint32_t i = 0; i < f_.rules.size(); ++i) {
+      bool holds = outcome->slots[i].integer == 1;
+      if (f_.rules[i].kind == RuleKind::Permit) permit = permit || holds;
+      if (f_.rules[i].kind == RuleKind::Forbid) forbid = forbid || holds;
+    }
+    outcome->slots[f_.rules.size()] = make_bool(permit && !forbid);
+    for (std::uint32_t i = 0; i < f_.params.size(); ++i) outcome->slots[f_.rules.size() + 1 + i] = env_[i];
+  }
+
+  void apply(const Stmt& s, abi::Record* outcome) {
+    if (!truth(outcome->slots[f_.rules.size()]) || outcome->slots[s.index].integer != 1) return;
+    const Value& root = env_[s.slot];
+    if (root.kind == Kind::Record) apply_at(s, root.record, 0);
+  }
+
+  void apply_at(const Stmt& s, abi::Record* record, std::size_t level) {
+    Value& field = record->slots[s.path[level]];
+    if (level + 1 == s.path.size()) return apply_leaf(s, field);
+    if (field.kind == Kind::List) {
+      for (std::uint32_t i = 0; i < field.aux; ++i)
+        if (field.items[i].kind == Kind::Record) apply_at(s, field.items[i].record, level + 1);
+    } else if (field.kind == Kind::Record) {
+      apply_at(s, field.record, level + 1);
+    }
+  }
+
+  void apply_leaf(const Stmt& s, Value& field) {
+    const RuleKind kind = f_.rules[s.index].kind;
+    if (kind == RuleKind::Redact) {
+      if (!s.value) {
+        field = absent();
+        return;
+      }
+      if (field.kind != Kind::List) return;  // an absent list stays absent
+      std::vector<Value> kept;
+      for (const Value& x : items_of(field))
+        if (!truth(bound(s.lambda_slot, x, *s.value))) kept.push_back(x);
+      field = list(kept);
+      return;
+    }
+    Value argument = kind == RuleKind::Mask ? eval(*s.value) : text(Kind::String, s.text);
+    Value last = make_int(s.keep_last ? 1 : 0);
+    auto rewrite = [&](Value& v) {
+      if (!v.present()) return;
+      Value result;
+      if (kind == RuleKind::Mask)
+        native("mask", {&v, &argument, &last}, false, result);
+      else if (kind == RuleKind::Generalise)
+        native("generalise", {&v, &argument}, false, result);
+      else
+        native("hmac_sha256", {&argument, &v}, false, result);
+      v = result;
+    };
+    if (field.kind == Kind::List) {
+      for (std::uint32_t i = 0; i < field.aux; ++i) rewrite(field.items[i]);
+    } else {
+      rewrite(field);
     }
   }
 };

@@ -140,12 +140,28 @@ struct Expr {
   std::uint32_t source = 0;           // id in the pack's source map (0: none)
 };
 
-// Statements of a mapping body.
+// Statements of a mapping or policy body.
 enum class StmtOp : std::uint8_t {
   Let,   // slot = value
   Set,   // output path = value (`path` is the slot at each level; records on the way are made)
   When,  // if value { body }
+  // Policies (see Function::rules). The outcome record (Function::result) has one Int slot per
+  // rule (0 not applicable, 1 holds, 2 its condition failed: skipped and reported), then
+  // `permitted` (Bool), then the resource as the obligations left it.
+  Rule,    // rule `index`: its condition `value` (null: always holds), a failure isolated to it
+  Decide,  // permitted = some permit holds and no forbid holds
+  Apply,   // obligation `index`, when permitted and its rule holds: on the field at `path` from
+           // parameter `slot` (lists on the way are stepped through; `path_types` the record at
+           // each level). Redact: `value` is the `where` lambda (element bound to `lambda_slot`)
+           // or null; Mask: `value` the count kept; Generalise / Pseudonymise: `text` the
+           // granularity / key name.
+  // Rules indexed by one key: `value` is the key (evaluated once); `groups` maps its constant
+  // values to the Rule statements that can only hold for that value; `body` holds the rest.
+  Index,
 };
+
+enum class RuleKind : std::uint8_t { Permit, Forbid, Redact, Mask, Generalise, Pseudonymise };
+const char* to_string(RuleKind kind);
 
 struct Stmt {
   StmtOp op = StmtOp::Let;
@@ -155,13 +171,32 @@ struct Stmt {
   ExprPtr value;
   std::vector<Stmt> body;
   std::uint32_t source = 0;
+  std::uint32_t index = 0;        // Rule / Apply: the rule
+  std::uint32_t lambda_slot = 0;  // Apply (redact where)
+  std::string text;               // Apply: granularity or key name
+  bool keep_last = true;          // Apply (mask)
+  // Index: constant key (canonical text) → the rules for it, in rule order.
+  std::vector<std::pair<std::string, std::vector<Stmt>>> groups;
 };
 
-// One entry point: a mapping `name(params) -> output`.
+// A rule of a policy as decisions name it.
+struct PolicyRule {
+  RuleKind kind = RuleKind::Permit;
+  std::string label;  // as written, or "<kind>#<n>" (1-based among all rules) when unlabelled
+  std::string path;   // obligations: the field path as written ("res.telecom")
+  std::string json_path;  // obligations: "$.telecom", "$.identifier[*].value"
+  std::uint32_t source = 0;
+};
+
+// One entry point: a mapping `name(params) -> output`, or a policy (`rules` non-empty) whose
+// result is its outcome record.
 struct Function {
+  bool policy = false;
+  std::vector<PolicyRule> rules;
   std::string name;     // as declared
   std::string symbol;   // in the generated module
   std::vector<const Type*> params;  // slots 0..n-1
+  std::vector<std::string> param_names;
   std::uint32_t slot_count = 0;     // params, lets and lambda bindings
   const Type* result = nullptr;     // a Record type
   std::vector<Stmt> body;

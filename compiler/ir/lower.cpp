@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
+#include "compiler/ir/printer.h"
 #include "compiler/lower/schema_descriptors.h"
 #include "compiler/sema/builtins.h"
 
@@ -36,6 +38,7 @@ class Lowerer {
   }
 
   void mapping(const sema::Symbol& symbol);
+  void policy(const sema::Symbol& symbol);
   bool failed() const { return failed_; }
   void finish() { m_.schemas.finish(); }
 
@@ -83,6 +86,10 @@ class Lowerer {
   ExprPtr fail(std::vector<ExprPtr> args, std::string path, Span at);
   std::string json_path(const ast::Expr& e) const;
   ExprPtr with_global_scope(const std::function<ExprPtr()>& body);
+
+  // ── policies (lower_policy.cpp would be its own file if it grew) ──
+  bool obligation_path(const ast::Expr& target, Stmt& apply, PolicyRule& rule);
+  void index_rules(std::vector<Stmt>& rules);
 
   // ── statements ──
   void statements(const std::vector<ast::MappingStmtPtr>& body, std::vector<Stmt>& out, const Type* output);
@@ -908,11 +915,215 @@ void Lowerer::mapping(const sema::Symbol& symbol) {
   scope_.clear();
   for (const auto& p : decl->params) {
     f.params.push_back(type(checker_.type_in(*p.type, symbol), p.name.span));
+    f.param_names.push_back(p.name.text);
     scope_.push_back({p.name.text, fresh_slot()});
   }
   f.result = type(checker_.type_in(*decl->result, symbol), decl->name.span);
   if (f.result->kind != TypeKind::Record) unsupported(decl->name.span, "a mapping whose result is not a record");
   statements(decl->body, f.body, f.result);
+  f.slot_count = next_slot_;
+  m_.functions.push_back(std::move(f));
+}
+
+// ───────────────────────────── policies ─────────────────────────────
+
+ExprPtr clone(const Expr& e) {
+  auto c = std::make_unique<Expr>();
+  c->op = e.op;
+  c->type = e.type;
+  for (const auto& a : e.args) c->args.push_back(clone(*a));
+  c->text = e.text;
+  c->integer = e.integer;
+  c->slot = e.slot;
+  c->index = e.index;
+  c->chain = e.chain;
+  c->fallible = e.fallible;
+  c->fields = e.fields;
+  for (const auto& entry : e.entries) c->entries.push_back({entry.key, entry.key_int, clone(*entry.value)});
+  c->source = e.source;
+  return c;
+}
+
+// An obligation's field path, from a parameter, through records and the lists on the way.
+bool Lowerer::obligation_path(const ast::Expr& target, Stmt& apply, PolicyRule& rule) {
+  std::vector<const ast::Expr*> chain;
+  const ast::Expr* at = &target;
+  while (at->kind == ExprKind::Member) {
+    chain.push_back(at);
+    at = at->lhs.get();
+  }
+  if (at->kind != ExprKind::Name) return unsupported(target.span, "this obligation target"), false;
+  std::uint32_t param = 0;
+  bool found = false;
+  for (const Binding& b : scope_)
+    if (b.name == at->name.text) param = b.slot, found = true;
+  if (!found) return unsupported(target.span, "this obligation target"), false;
+  apply.slot = param;
+  rule.path = at->name.text;
+  rule.json_path = "$";
+  const Type* t = type_of(*at);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const Type* record = m_.plain(t);
+    while (record->kind == TypeKind::List) record = m_.plain(record->element);
+    if (record->kind != TypeKind::Record) return unsupported((*it)->span, "this obligation target"), false;
+    const abi::FieldDesc* f = find_field(record->record, (*it)->name.text);
+    if (f == nullptr) return unsupported((*it)->span, "the field `" + (*it)->name.text + "`"), false;
+    apply.path.push_back(static_cast<std::uint32_t>(f - record->record->fields.data()));
+    apply.path_types.push_back(record);
+    t = field_type(*f);
+    rule.path += "." + (*it)->name.text;
+    rule.json_path += "." + (*it)->name.text + (f->type.list && std::next(it) != chain.rend() ? "[*]" : "");
+  }
+  return true;
+}
+
+// Rules whose condition starts with `key == constant` (the same key in many rules: an action,
+// a principal id, a role) are evaluated only when the key has that value. Only the first
+// conjunct is used, so short-circuit evaluation — and which conditions can fail — is unchanged.
+void Lowerer::index_rules(std::vector<Stmt>& rules) {
+  auto first_conjunct = [](const Expr* e) {
+    while (e->op == Op::And) e = e->args[0].get();
+    return e;
+  };
+  auto key_of = [&](const Stmt& s, std::string& key, std::string& constant) {
+    if (!s.value) return false;
+    const Expr* c = first_conjunct(s.value.get());
+    if (c->op != Op::Eq) return false;
+    const Expr* k = c->args[0].get();
+    const Expr* v = c->args[1].get();
+    if (k->op == Op::Const) std::swap(k, v);
+    if (v->op != Op::Const) return false;
+    const Expr* root = k;
+    while (root->op == Op::Field) root = root->args[0].get();
+    if (root->op != Op::Local) return false;
+    TypeKind vk = v->type->kind;
+    if (vk == TypeKind::String) constant = "s:" + v->text;
+    else if (vk == TypeKind::Int || vk == TypeKind::Enum || vk == TypeKind::Bool) constant = "i:" + std::to_string(v->integer);
+    else return false;
+    if (m_.plain(k->type)->kind != vk) return false;
+    key = print(*k);
+    return true;
+  };
+  std::map<std::string, std::set<std::string>> distinct;
+  for (const Stmt& s : rules) {
+    std::string key, constant;
+    if (key_of(s, key, constant)) distinct[key].insert(constant);
+  }
+  std::string best;
+  for (const auto& [key, constants] : distinct)
+    if (constants.size() >= 2 && (best.empty() || constants.size() > distinct[best].size())) best = key;
+  if (best.empty()) return;
+  Stmt index;
+  index.op = StmtOp::Index;
+  std::map<std::string, std::size_t> group_of;
+  for (Stmt& s : rules) {
+    std::string key, constant;
+    if (key_of(s, key, constant) && key == best) {
+      if (!index.value) {
+        const Expr* c = first_conjunct(s.value.get());
+        index.value = clone(c->args[0]->op == Op::Const ? *c->args[1] : *c->args[0]);
+      }
+      auto [it, fresh] = group_of.emplace(constant, index.groups.size());
+      if (fresh) index.groups.emplace_back(constant, std::vector<Stmt>{});
+      index.groups[it->second].second.push_back(std::move(s));
+    } else {
+      index.body.push_back(std::move(s));
+    }
+  }
+  rules.clear();
+  rules.push_back(std::move(index));
+}
+
+void Lowerer::policy(const sema::Symbol& symbol) {
+  const auto* decl = static_cast<const ast::PolicyDecl*>(symbol.decl);
+  Function f;
+  f.policy = true;
+  f.name = symbol.name;
+  f.symbol = symbol.name;
+  next_slot_ = 0;
+  scope_.clear();
+  for (const auto& p : decl->params) {
+    f.params.push_back(type(checker_.type_in(*p.type, symbol), p.name.span));
+    f.param_names.push_back(p.name.text);
+    scope_.push_back({p.name.text, fresh_slot()});
+  }
+  // The outcome record: a status per rule, the decision, each parameter as obligations left it.
+  abi::RecordDesc& outcome = m_.schemas.add_record("PolicyOutcome." + symbol.name);
+  for (std::size_t i = 0; i < decl->rules.size(); ++i) {
+    abi::FieldDesc status;
+    status.name = "rule_" + std::to_string(i);
+    status.type.kind = abi::Kind::Int;
+    outcome.fields.push_back(status);
+  }
+  abi::FieldDesc permitted;
+  permitted.name = "permitted";
+  permitted.type.kind = abi::Kind::Bool;
+  outcome.fields.push_back(permitted);
+  for (std::size_t i = 0; i < decl->params.size(); ++i) {
+    abi::FieldDesc param;
+    param.name = decl->params[i].name.text;
+    param.type.kind = f.params[i]->kind == TypeKind::Record ? abi::Kind::Record : abi::Kind::Json;
+    param.type.record = f.params[i]->record;
+    outcome.fields.push_back(param);
+  }
+  Type result;
+  result.kind = TypeKind::Record;
+  result.record = &outcome;
+  result.record_index = record_index(&outcome);
+  f.result = m_.type(result);
+
+  std::vector<Stmt> conditions, obligations;
+  std::map<ast::RuleKind, int> counts;
+  for (std::size_t i = 0; i < decl->rules.size(); ++i) {
+    const ast::PolicyRule& r = decl->rules[i];
+    PolicyRule rule;
+    rule.kind = static_cast<RuleKind>(r.kind);
+    rule.label = r.label ? r.label->text : std::string(to_string(rule.kind)) + "#" + std::to_string(i + 1);
+    rule.source = source(r.span);
+    Stmt condition;
+    condition.op = StmtOp::Rule;
+    condition.index = static_cast<std::uint32_t>(i);
+    condition.source = rule.source;
+    if (r.condition) {
+      condition.value = expr(*r.condition);
+      if (r.unless) {
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(condition.value));
+        condition.value = make(Op::Not, m_.scalar(TypeKind::Bool), std::move(args));
+      }
+    }
+    if (r.kind != ast::RuleKind::Permit && r.kind != ast::RuleKind::Forbid) {
+      Stmt apply;
+      apply.op = StmtOp::Apply;
+      apply.index = static_cast<std::uint32_t>(i);
+      apply.source = rule.source;
+      if (!obligation_path(*r.target, apply, rule)) continue;
+      if (r.where) {
+        const Type* list = field_type(apply.path_types.back()->record->fields[apply.path.back()]);
+        apply.value = lambda(*r.where, list->element, apply.lambda_slot);
+      }
+      if (r.keep_count) apply.value = expr(*r.keep_count);
+      apply.keep_last = r.keep_last;
+      if (r.granularity) apply.text = r.granularity->text;
+      if (r.key_name) apply.text = r.key_name->text;
+      obligations.push_back(std::move(apply));
+    }
+    conditions.push_back(std::move(condition));
+    f.rules.push_back(std::move(rule));
+    (void)counts;
+  }
+  // Permit and forbid rules may be indexed; obligations' conditions keep their order after them.
+  std::vector<Stmt> decisive, others;
+  for (Stmt& s : conditions)
+    (f.rules[s.index].kind == RuleKind::Permit || f.rules[s.index].kind == RuleKind::Forbid ? decisive : others)
+        .push_back(std::move(s));
+  index_rules(decisive);
+  for (Stmt& s : decisive) f.body.push_back(std::move(s));
+  for (Stmt& s : others) f.body.push_back(std::move(s));
+  Stmt decide;
+  decide.op = StmtOp::Decide;
+  f.body.push_back(std::move(decide));
+  for (Stmt& s : obligations) f.body.push_back(std::move(s));
   f.slot_count = next_slot_;
   m_.functions.push_back(std::move(f));
 }
@@ -924,7 +1135,12 @@ std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::Check
                                        DiagnosticSink& diagnostics) {
   auto module = std::make_unique<Module>();
   Lowerer lowerer(checker, result, sources, diagnostics, *module);
-  for (const sema::Symbol* symbol : mappings) lowerer.mapping(*symbol);
+  for (const sema::Symbol* symbol : mappings) {
+    if (symbol->kind == sema::SymbolKind::Policy)
+      lowerer.policy(*symbol);
+    else
+      lowerer.mapping(*symbol);
+  }
   lowerer.finish();
   return module;
 }

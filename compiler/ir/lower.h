@@ -15,7 +15,7 @@
 
 namespace suture::ir {
 
-// Lowers the given mappings (symbols of kind Mapping) into one module. What the back end cannot
+// Lowers the given mappings and policies (symbols of kind Mapping or Policy) into one module. What the back end cannot
 // compile yet is reported as S5001 at its span; the module is then incomplete and must not be used.
 // `result` is what Checker::run() returned for `checker`.
 std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::CheckResult& result,

@@ -69,6 +69,18 @@ std::string display(const Type* t) {
   return s;
 }
 
+const char* to_string(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::Permit: return "permit";
+    case RuleKind::Forbid: return "forbid";
+    case RuleKind::Redact: return "redact";
+    case RuleKind::Mask: return "mask";
+    case RuleKind::Generalise: return "generalise";
+    case RuleKind::Pseudonymise: return "pseudonymise";
+  }
+  return "?";
+}
+
 const char* to_string(Op op) {
   switch (op) {
     case Op::Const: return "const";

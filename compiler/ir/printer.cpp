@@ -117,6 +117,39 @@ void print_stmts(std::ostream& out, const std::vector<Stmt>& body, int depth) {
         out << "\n";
         print_stmts(out, s.body, depth + 1);
         break;
+      case StmtOp::Rule:
+        out << "rule " << s.index;
+        if (s.value) {
+          out << " when ";
+          print_expr(out, *s.value);
+        }
+        out << "\n";
+        break;
+      case StmtOp::Decide: out << "decide\n"; break;
+      case StmtOp::Apply: {
+        out << "apply " << s.index << " to %" << s.slot;
+        for (std::size_t i = 0; i < s.path.size(); ++i)
+          out << "." << s.path_types[i]->record->fields[s.path[i]].name;
+        if (!s.text.empty()) out << " " << s.text;
+        if (s.value) {
+          out << (s.lambda_slot || s.value->type->kind == TypeKind::Bool ? " where %" + std::to_string(s.lambda_slot) + " " : " keep ");
+          print_expr(out, *s.value);
+          if (s.value->type->kind != TypeKind::Bool) out << (s.keep_last ? " last" : " first");
+        }
+        out << "\n";
+        break;
+      }
+      case StmtOp::Index:
+        out << "index ";
+        print_expr(out, *s.value);
+        out << "\n";
+        for (const auto& [constant, rules] : s.groups) {
+          out << std::string(2 * depth + 2, ' ') << "on " << quote(constant) << "\n";
+          print_stmts(out, rules, depth + 2);
+        }
+        out << std::string(2 * depth + 2, ' ') << "otherwise\n";
+        print_stmts(out, s.body, depth + 2);
+        break;
     }
   }
 }
@@ -131,9 +164,12 @@ std::string print(const Expr& expr) {
 
 std::string print(const Function& f) {
   std::ostringstream out;
-  out << "mapping " << f.name << "(";
+  out << (f.policy ? "policy " : "mapping ") << f.name << "(";
   for (std::size_t i = 0; i < f.params.size(); ++i) out << (i ? ", " : "") << "%" << i << ": " << display(f.params[i]);
   out << ") -> " << display(f.result) << " slots " << f.slot_count << "\n";
+  for (std::size_t i = 0; i < f.rules.size(); ++i)
+    out << "  rule " << i << ": " << to_string(f.rules[i].kind) << " " << f.rules[i].label
+        << (f.rules[i].json_path.empty() ? "" : " " + f.rules[i].json_path) << "\n";
   print_stmts(out, f.body, 1);
   return out.str();
 }

@@ -40,6 +40,11 @@ const std::vector<BuiltinSignature>& builtin_functions() {
       {"sha256", "s", 's', false, "hex SHA-256 of the UTF-8 bytes"},
       {"hmac_sha256", "ss", 's', false, "hex HMAC-SHA-256 with the named key from the host configuration"},
       {"uuid_from", "s", 's', false, "a UUID (v5) derived from the text: the same text gives the same UUID"},
+      {"confidentiality", "s", 'C', true, "the HL7 v3 Confidentiality code (U, L, M, N, R, V); fails on anything else"},
+      {"smart_permits", "sss", 'b', false,
+       "whether a SMART on FHIR scope (v1 or v2) permits an interaction (create, read, update, delete, search) on a "
+       "resource type"},
+      {"purpose_of_use_valid", "s", 'b', false, "whether the code is in HL7 v3 PurposeOfUse"},
       {"fail", "s", 'N', false, "rejects the message with a reason"},
       {"fail", "ss", 'N', false, "rejects the message with a code and a reason"},
   };

@@ -9,7 +9,7 @@ namespace suture::sema {
 
 // Parameter and result codes: s string, i int, d decimal, n int-or-decimal, b bool,
 // D date, T datetime, t date-or-datetime, a any scalar, L list<string>, N never,
-// = same type as the first argument.
+// = same type as the first argument; results only: C the prelude's std.Confidentiality.
 struct BuiltinSignature {
   const char* name;
   const char* params;  // one code per parameter; a trailing '?' parameter is optional

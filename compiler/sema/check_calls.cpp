@@ -146,7 +146,10 @@ const Type* Checker::check_collection_op(const ast::Expr& expr, const Type* rece
     if (!ok) {
       diagnostics_.report(DiagCode::S3004, expr.span, "`" + op + "` does not apply to a " + display(receiver))
           .label(expr.lhs->span, "elements are " + display(element))
-          .help(op == "sum" ? "sum numbers, e.g. `.map(x => x.amount).sum()`" : "use `" + op + "_by(x => key)`");
+          .help(op == "sum" ? "sum numbers, e.g. `.map(x => x.amount).sum()`"
+                : element->kind == TypeKind::Enum
+                    ? "annotate `enum " + display(element) + "` with `@ordered` to order its members by position"
+                    : "use `" + op + "_by(x => key)`");
       return types_.error();
     }
     if (op == "sort") return types_.list(element);
@@ -296,6 +299,11 @@ const Type* Checker::check_builtin(const std::string& name, const ast::Expr& exp
     case 'L': result = types_.list(types_.string()); break;
     case 'N': result = types_.never(); break;
     case '=': result = first ? first : types_.error(); break;
+    case 'C': {
+      Symbol* confidentiality = prelude_ ? module_symbols_[prelude_]["Confidentiality"] : nullptr;
+      result = confidentiality && confidentiality->type ? confidentiality->type : types_.error();
+      break;
+    }
     default: break;
   }
   (void)expected;

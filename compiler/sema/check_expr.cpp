@@ -472,7 +472,9 @@ const Type* Checker::check_comparison(const ast::Expr& expr, Env& env) {
                   std::string("`") + ast::to_string(op) + "` cannot order values of type " + display(a) +
                       (a == b ? "" : " and " + display(b)))
           .label(expr.span, "not ordered")
-          .help("ordering works on numbers, strings, dates, date-times, times and durations");
+          .help(a->kind == TypeKind::Enum && a == b
+                    ? "annotate `enum " + display(a) + "` with `@ordered` to order its members by position"
+                    : std::string("ordering works on numbers, strings, dates, date-times, times and durations"));
     else
       diagnostics_.report(DiagCode::S3005, expr.span, "cannot compare " + display(a) + " with " + display(b))
           .label(expr.lhs->span, "this is " + display(a))

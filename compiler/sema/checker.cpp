@@ -50,13 +50,14 @@ const char* const kBuiltinTypes[] = {"string",   "int",  "decimal", "bool",     
 
 // Annotations the compiler and the codecs understand; others are reported as likely typos.
 const char* const kKnownAnnotations[] = {
-    "resource", "url",         "choice",         "fhir_type", "model",      "odoo_type",  "label",    "format",
-    "binding",  "code_system", "fixed",          "doc",       "deprecated", "key",        "version",  "description",
-    "profile",  "since",       "json",           "pattern",   "segment",    "component",  "hl7_type", "max_length",
-    "example",  "message",     "field",          "repeat",    "short",      "system",     "display",  "base",
-    "kind",     "relation",    "definition",     "comment",   "abstract",   "derivation", "strict",   "path",
-    "type",     "value_set",   "hl7_table",      "position",  "required",   "datatype",   "targets",  "min",
-    "max",      "not_stored",  "relation_target"};
+    "resource",   "url",         "choice",         "fhir_type", "model",   "odoo_type",  "label",
+    "format",     "binding",     "code_system",    "fixed",     "doc",     "deprecated", "key",
+    "version",    "description", "profile",        "since",     "json",    "pattern",    "segment",
+    "component",  "hl7_type",    "max_length",     "example",   "message", "field",      "repeat",
+    "short",      "system",      "display",        "base",      "kind",    "relation",   "definition",
+    "comment",    "abstract",    "derivation",     "strict",    "path",    "type",       "value_set",
+    "hl7_table",  "position",    "required",       "datatype",  "targets", "min",        "max",
+    "not_stored", "ordered",     "relation_target"};
 
 }  // namespace
 

@@ -15,6 +15,13 @@ bool EnumInfo::has(const std::string& member) const {
   return false;
 }
 
+bool EnumInfo::ordered() const {
+  if (decl == nullptr) return false;
+  for (const auto& a : decl->annotations)
+    if (a.name.text == "ordered") return true;
+  return false;
+}
+
 namespace {
 // A type of this kind around `inner` (designated members only: the rest keep their defaults).
 Type shape(TypeKind kind, const Type* inner = nullptr) {
@@ -177,6 +184,7 @@ bool is_ordered(const Type* t) {
     case TypeKind::Time:
     case TypeKind::Instant:
     case TypeKind::Duration: return true;
+    case TypeKind::Enum: return t->enumeration != nullptr && t->enumeration->ordered();
     default: return false;
   }
 }

@@ -65,6 +65,8 @@ struct EnumInfo {
   const ast::EnumDecl* decl = nullptr;
   std::vector<std::string> members;
   bool has(const std::string& member) const;
+  // Annotated `@ordered`: members order by their position (`enum Confidentiality { U, L, … }`).
+  bool ordered() const;
 };
 
 struct Type {
@@ -136,7 +138,7 @@ inline bool is_collection(const Type* t) {
 // T for T? and T!; the type itself otherwise.
 const Type* unwrap(const Type* t);
 bool is_numeric(const Type* t);
-bool is_ordered(const Type* t);  // supports < <= > >=
+bool is_ordered(const Type* t);  // supports < <= > >=, min/max/sort (an `@ordered` enum too)
 bool is_scalar(const Type* t);   // usable as a table key, set element, match subject
 
 // Can a value of `from` be used where `to` is expected? Optional and fallible never fit a

@@ -17,6 +17,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "runtime/abi/value.h"
@@ -46,6 +48,8 @@ struct ExecContext {
   std::uint32_t key_count = 0;
   bool failed = false;
   ExecError error;
+  // Policies: rules whose condition failed, by rule index, with why (the request goes on).
+  std::vector<std::pair<std::uint32_t, ExecError>> skipped;
 
   // Records a failure (the first one wins) and returns false, so natives can `return ctx->fail(…)`.
   bool fail(std::string_view code, std::string_view message, std::string_view path = "$") {
@@ -58,6 +62,7 @@ struct ExecContext {
   void clear() {
     failed = false;
     error = ExecError{};
+    skipped.clear();
   }
 };
 

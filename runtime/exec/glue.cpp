@@ -28,6 +28,12 @@ void suture_rt_error(suture::runtime::ExecContext* ctx, const char* code, const 
   ctx->fail(code, message, path);
 }
 
+void suture_rt_rule_skipped(suture::runtime::ExecContext* ctx, std::int32_t rule) {
+  ctx->skipped.emplace_back(static_cast<std::uint32_t>(rule), std::move(ctx->error));
+  ctx->failed = false;
+  ctx->error = suture::runtime::ExecError{};
+}
+
 std::uint64_t suture_rt_hash(const char* text, std::int64_t size, std::int64_t seed) {
   return suture::runtime::table_hash(text, static_cast<std::size_t>(size), static_cast<std::uint64_t>(seed));
 }
@@ -42,6 +48,7 @@ std::span<const GlueSymbol> glue_symbols() {
       {"suture_rt_new_record", reinterpret_cast<void*>(&suture_rt_new_record)},
       {"suture_rt_error", reinterpret_cast<void*>(&suture_rt_error)},
       {"suture_rt_hash", reinterpret_cast<void*>(&suture_rt_hash)},
+      {"suture_rt_rule_skipped", reinterpret_cast<void*>(&suture_rt_rule_skipped)},
   };
   return symbols;
 }

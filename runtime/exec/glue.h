@@ -22,4 +22,6 @@ void* suture_rt_alloc(suture::runtime::ExecContext* ctx, std::int64_t size);
 suture::abi::Record* suture_rt_new_record(suture::runtime::ExecContext* ctx, std::int32_t index);
 void suture_rt_error(suture::runtime::ExecContext* ctx, const char* code, const char* message, const char* path);
 std::uint64_t suture_rt_hash(const char* text, std::int64_t size, std::int64_t seed);
+// A policy rule's condition failed: its failure moves to ctx->skipped and the request goes on.
+void suture_rt_rule_skipped(suture::runtime::ExecContext* ctx, std::int32_t rule);
 }

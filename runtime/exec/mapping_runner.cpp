@@ -92,6 +92,8 @@ std::optional<Rejection> MappingRunner::map(std::string_view message, bool padde
   }
   context_.clear();
   tables_->bind(context_, arena_);
+  context_.keys = keys_.data();
+  context_.key_count = static_cast<std::uint32_t>(keys_.size());
   abi::Value in, result;
   in.kind = abi::Kind::Record;
   in.record = record;
@@ -111,8 +113,8 @@ std::optional<Rejection> MappingRunner::map(std::string_view message, bool padde
   return std::nullopt;
 }
 
-std::string rejection_line(std::uint64_t ordinal, const Rejection& rejection) {
-  std::string line = "{\"message\":" + std::to_string(ordinal) + ",\"code\":";
+std::string rejection_line(std::uint64_t ordinal, const Rejection& rejection, std::string_view position) {
+  std::string line = "{\"" + std::string(position) + "\":" + std::to_string(ordinal) + ",\"code\":";
   json::write_string(line, rejection.code);
   line += ",\"path\":";
   json::write_string(line, rejection.path.empty() ? "$" : rejection.path);

@@ -40,6 +40,8 @@ class MappingRunner {
   // `vals` of a create/write (present, writable fields only).
   enum class OdooOutput { Row, Vals };
   void set_odoo_output(OdooOutput output) { odoo_output_ = output; }
+  // Keys for hmac_sha256 / pseudonymisation, by name (the bytes must outlive the runner's use).
+  void set_keys(std::vector<NamedKey> keys) { keys_ = std::move(keys); }
 
  private:
   MappingRunner() = default;
@@ -53,9 +55,11 @@ class MappingRunner {
   Arena arena_;
   ExecContext context_;
   OdooOutput odoo_output_ = OdooOutput::Row;
+  std::vector<NamedKey> keys_;
 };
 
-// `{"message":N,"code":…,"path":…,"error":…}` — the line `suture run` writes per rejection.
-std::string rejection_line(std::uint64_t ordinal, const Rejection& rejection);
+// `{"message":N,"code":…,"path":…,"error":…}` — the line `suture run` writes per rejection
+// (`suture authorize` names the position "request").
+std::string rejection_line(std::uint64_t ordinal, const Rejection& rejection, std::string_view position = "message");
 
 }  // namespace suture::runtime

@@ -12,6 +12,8 @@
 namespace suture::runtime::io {
 namespace {
 
+constexpr std::size_t kHl7Slack = 4096;
+
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -51,8 +53,12 @@ bool value_ends_before(const char* p, const char* end) {
 MessageStream::MessageStream(int fd, const StreamOptions& options)
     : fd_(fd), options_(options), format_(options.format) {
   options_.chunk_size = std::max<std::size_t>(options_.chunk_size, 1);
-  // Room for a message of max_message bytes plus its terminator (`\r\n`).
-  limit_ = std::max(options_.chunk_size, options_.max_message + 2);
+  // Room for a message of max_message bytes plus what may follow it before the next message is
+  // recognised: `\r\n` for a line; for HL7 terminators, MLLP bytes, blank lines, a BOM and the
+  // next "MSH" (kHl7Slack in all; a longer gap after a message of nearly max_message bytes
+  // makes it MESSAGE_TOO_LARGE). The format is not known yet when Auto: allow for HL7.
+  std::size_t slack = format_ == Format::Ndjson || format_ == Format::JsonDocument ? 2 : kHl7Slack;
+  limit_ = std::max(options_.chunk_size, options_.max_message + slack);
   capacity_ = options_.chunk_size;
   buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
 }
@@ -169,9 +175,7 @@ MessageStream::Boundary MessageStream::find_boundary() {
       scan_ = end_;
       return b;
     }
-    case Format::JsonDocument:
-      scan_ = end_;
-      return b;  // the document ends with the input
+    case Format::JsonDocument: scan_ = end_; return b;  // the document ends with the input
     default: {
       const void* newline = std::memchr(buf + scan_, '\n', end_ - scan_);
       if (newline == nullptr) {
@@ -258,6 +262,7 @@ bool MessageStream::next(Message& out) {
     if (end_ - begin_ >= 3 && std::memcmp(buffer_.get() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;  // UTF-8 BOM
     scan_ = begin_;
     if (format_ == Format::Auto) detect();
+    if (format_ != Format::Hl7v2) limit_ = std::max(options_.chunk_size, options_.max_message + 2);
   }
   while (true) {
     skip_separators();

@@ -14,7 +14,9 @@
 //    framing (0x0B before, 0x1C 0x0D after a message) and blank lines between messages are
 //    stripped; so are the terminators after the last segment.
 // Memory: the buffer starts at chunk_size and grows only while one message needs it, up to
-// max_message (plus a terminator); a longer message is skipped chunk by chunk, never held.
+// max_message plus a terminator (HL7: plus 4 KiB for framing, blank lines and the next MSH; a
+// message followed by a longer gap may be reported too large); a longer message is skipped
+// chunk by chunk, never held.
 //
 // Lifetime and padding: a yielded view points into the stream's buffer and is valid until the
 // next call to next(). At least kPadding bytes after its end are readable (their content is
@@ -50,10 +52,10 @@ struct StreamOptions {
 
 // One item: a message, or an error in its place.
 struct Message {
-  std::string_view text;      // the message (empty for an error item); see the lifetime rules
-  std::uint64_t ordinal = 0;  // 1-based; error items are counted too, blank lines are not
-  std::uint64_t offset = 0;   // byte offset of the item's first byte in the input
-  std::uint64_t size = 0;     // input bytes the item spans (for a message: text.size())
+  std::string_view text;        // the message (empty for an error item); see the lifetime rules
+  std::uint64_t ordinal = 0;    // 1-based; error items are counted too, blank lines are not
+  std::uint64_t offset = 0;     // byte offset of the item's first byte in the input
+  std::uint64_t size = 0;       // input bytes the item spans (for a message: text.size())
   const char* error = nullptr;  // nullptr, or one of code::k…
 };
 

@@ -7,7 +7,8 @@
 // members are not compared); dates, date-times, instants and times by the ordering rule of
 // temporal.h — equal only at the same precision, and date-times with offsets as instants
 // (10:00Z == 12:00+02:00). Text that cannot be read as its kind is compared by bytes.
-// Ordering: ints and decimals (mixed), strings by code point (bytewise UTF-8), durations, and
+// Ordering: ints and decimals (mixed), strings by code point (bytewise UTF-8), durations, enums
+// by member index (the checker orders only `@ordered` enums, by declaration position), and
 // dates/date-times/instants/times (temporal.h); an indeterminate order fails with
 // INDETERMINATE_COMPARISON.
 #include <cstring>
@@ -95,6 +96,7 @@ bool order(ExecContext* ctx, abi::Value* out, const abi::Value& a, const abi::Va
   }
   if (a.kind == Kind::Duration && b.kind == Kind::Duration)
     return set_int(out, a.integer < b.integer ? -1 : a.integer > b.integer);
+  if (a.kind == Kind::Enum && b.kind == Kind::Enum) return set_int(out, a.aux < b.aux ? -1 : a.aux > b.aux);
   if ((dated(a.kind) && dated(b.kind)) || (a.kind == Kind::Time && b.kind == Kind::Time)) {
     auto pa = read_parts(a), pb = read_parts(b);
     if (!pa || !pb) return ctx->fail("DATE_INVALID", "a date or time value cannot be read");

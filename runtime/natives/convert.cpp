@@ -1,11 +1,14 @@
-// convert.cpp — to_string (canonical text of a scalar), the enum variant of it, and the
-// fallible parse_int, parse_decimal, parse_bool (parse_date/parse_datetime: dates.cpp).
+// convert.cpp — to_string (canonical text of a scalar), the enum variant of it, the fallible
+// parse_int, parse_decimal, parse_bool (parse_date/parse_datetime: dates.cpp) and
+// confidentiality (text to the prelude's Confidentiality enum).
 //
 // Canonical text: ints in decimal; decimals as written (their text); bools `true`/`false`;
 // strings, dates, date-times, instants, times and raw JSON as their text; enums their code;
 // durations in the largest of d, h, m, s, ms that writes them as a whole number ("7d", "90m",
 // "1500ms", "0s"; negative ones with a leading "-").
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string>
 
 #include "runtime/natives/decimal_value.h"
@@ -69,6 +72,25 @@ bool suture_rt_enum_to_string(suture_ctx* ctx, suture_value* out, const suture_v
     if (e == nullptr || a->aux >= e->codes.size())
       return ctx->fail("ENUM_INVALID", "enum member " + std::to_string(a->aux) + " is unknown");
     return set_text(out, Kind::String, e->codes[a->aux]);
+  });
+}
+
+// One of the six HL7 v3 Confidentiality codes (U L M N R V, exactly, upper case) as a member of
+// the prelude's Confidentiality enum, whose descriptor gives the member index; fails on any
+// other text. A descriptor that lacks the code is a broken pack, not a failed `T!`.
+bool suture_rt_confidentiality(suture_ctx* ctx, suture_value* out, const suture_value* s,
+                               const suture_value* enum_index) {
+  static constexpr std::string_view kCodes[] = {"U", "L", "M", "N", "R", "V"};
+  const std::string_view code = s->str();
+  if (std::find(std::begin(kCodes), std::end(kCodes), code) == std::end(kCodes)) return false;
+  return guarded(ctx, [&] {
+    const suture::abi::EnumDesc* e = ctx->enums != nullptr ? ctx->enums[enum_index->integer] : nullptr;
+    const int member = e != nullptr ? e->index_of(code) : -1;
+    if (member < 0) return ctx->fail("ENUM_INVALID", "the Confidentiality enum has no member " + std::string(code));
+    *out = suture_value{};
+    out->kind = Kind::Enum;
+    out->aux = static_cast<std::uint32_t>(member);
+    return true;
   });
 }
 

@@ -68,6 +68,11 @@ bool suture_rt_parse_decimal(suture_ctx* ctx, suture_value* out, const suture_va
 bool suture_rt_parse_date(suture_ctx* ctx, suture_value* out, const suture_value* s);
 bool suture_rt_parse_datetime(suture_ctx* ctx, suture_value* out, const suture_value* s);
 bool suture_rt_parse_bool(suture_ctx* ctx, suture_value* out, const suture_value* s);
+// Fallible: U L M N R V as a member of the prelude's std.Confidentiality enum (Kind::Enum, aux =
+// member index). Like enum_to_string, generated code passes that enum's pack index as a
+// trailing Int (`enum_index`, ctx->enums[index]); the descriptor decides the member index.
+bool suture_rt_confidentiality(suture_ctx* ctx, suture_value* out, const suture_value* s,
+                               const suture_value* enum_index);
 
 // Numbers (numeric.cpp): exact decimals (decimal.h).
 bool suture_rt_abs(suture_ctx* ctx, suture_value* out, const suture_value* n);
@@ -86,6 +91,26 @@ bool suture_rt_date_of(suture_ctx* ctx, suture_value* out, const suture_value* d
 bool suture_rt_sha256(suture_ctx* ctx, suture_value* out, const suture_value* s);
 bool suture_rt_hmac_sha256(suture_ctx* ctx, suture_value* out, const suture_value* key_name, const suture_value* s);
 bool suture_rt_uuid_from(suture_ctx* ctx, suture_value* out, const suture_value* s);
+
+// Healthcare vocabularies (strings.cpp). smart_permits: one SMART on FHIR scope, v1
+// (`patient/Observation.read`, `user/*.write`, `system/*.*`) or v2 (`patient/Observation.rs`);
+// interaction is create, read, update, delete or search (v1 read = r s, write = c u d).
+// Malformed scopes, unknown interactions and restricted v2 scopes (`…?category=…`) permit
+// nothing. purpose_of_use_valid: the code is in HL7 v3 PurposeOfUse (3.1.0).
+bool suture_rt_smart_permits(suture_ctx* ctx, suture_value* out, const suture_value* scope,
+                             const suture_value* resource_type, const suture_value* interaction);
+bool suture_rt_purpose_of_use_valid(suture_ctx* ctx, suture_value* out, const suture_value* code);
+
+// Policy obligations: generated code calls these; they are not standard functions. pseudonymise
+// is suture_rt_hmac_sha256. mask (strings.cpp): a String with every code point but `keep` (Int,
+// negative as 0) of them replaced by one '*' each; `last` (Int) 1 keeps the last ones, 0 the
+// first. generalise (dates.cpp): `grain` a String, "year" | "month" | "day" for a Date, DateTime
+// or Instant (the result is always a Date of at most that precision, in the value's own
+// offset), "prefix1" … "prefix9" for a String (its first N code points; pass an enum's code as a
+// String). Another grain fails with GRAIN_INVALID, another kind with TYPE_MISMATCH.
+bool suture_rt_mask(suture_ctx* ctx, suture_value* out, const suture_value* value, const suture_value* keep,
+                    const suture_value* last);
+bool suture_rt_generalise(suture_ctx* ctx, suture_value* out, const suture_value* value, const suture_value* grain);
 
 // Operators. fail: `code` may be nullptr or absent ("FAILED"), `path` a NUL-terminated JSON
 // path (nullptr: "$"); always false. fail/concat: operators.cpp; equal/compare: compare.cpp;

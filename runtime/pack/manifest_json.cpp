@@ -17,6 +17,7 @@ ordered_json entry_to_json(const EntryPoint& e) {
   j["kind"] = to_string(e.kind);
   j["symbol"] = e.symbol;
   j["params"] = e.param_types;
+  j["param_names"] = e.param_names;
   j["result"] = e.result_type;
   j["input_format"] = to_string(e.input_format);
   j["output_format"] = to_string(e.output_format);
@@ -26,6 +27,12 @@ ordered_json entry_to_json(const EntryPoint& e) {
     ordered_json reads = ordered_json::array();
     for (const FieldsRead& r : e.fields_read) reads.push_back(ordered_json{{"record", r.record}, {"fields", r.fields}});
     j["reads"] = std::move(reads);
+  }
+  if (!e.rules.empty()) {
+    ordered_json rules = ordered_json::array();
+    for (const RuleInfo& r : e.rules)
+      rules.push_back(ordered_json{{"label", r.label}, {"kind", r.kind}, {"path", r.path}, {"source", r.source}});
+    j["rules"] = std::move(rules);
   }
   return j;
 }
@@ -109,10 +116,31 @@ EntryPoint entry_from_json(const json& j, const std::string& where, std::string&
   const std::string kind = f.text("kind");
   e.symbol = f.text("symbol");
   e.param_types = f.texts("params");
+  e.param_names = f.texts("param_names");
   e.result_type = f.text("result");
   const std::string input = f.text("input_format");
   const std::string output = f.text("output_format");
   if (!error.empty()) return e;
+  if (auto rules = j.find("rules"); rules != j.end()) {
+    if (!rules->is_array()) {
+      error = where + ": \"rules\" should be an array";
+      return e;
+    }
+    for (const json& r : *rules) {
+      if (!r.is_object()) {
+        error = where + " has a malformed rule";
+        return e;
+      }
+      Fields rf{r, where + " rule", error};
+      RuleInfo info;
+      info.label = rf.text("label");
+      info.kind = rf.text("kind");
+      info.path = rf.text("path");
+      info.source = rf.u32("source");
+      if (!error.empty()) return e;
+      e.rules.push_back(std::move(info));
+    }
+  }
   auto reads = j.find("reads");
   if (reads == j.end()) {
     error = where + " has no \"reads\"";

@@ -40,6 +40,15 @@ struct FieldsRead {
   bool operator==(const FieldsRead&) const = default;
 };
 
+// A policy's rule as decisions and audit records name it.
+struct RuleInfo {
+  std::string label;  // as written, or "<kind>#<n>"
+  std::string kind;   // permit, forbid, redact, mask, generalise, pseudonymise
+  std::string path;   // obligations: the JSON path of the field ("$.identifier[*].value")
+  std::uint32_t source = 0;  // source map id
+  bool operator==(const RuleInfo&) const = default;
+};
+
 // Something the host can call: a symbol in the bitcode and its signature, as text.
 struct EntryPoint {
   std::string name;  // as declared in the spec ("patient_to_partner")
@@ -53,6 +62,8 @@ struct EntryPoint {
   // Empty with `reads_everything` for entry points that need whole messages.
   std::vector<FieldsRead> fields_read;
   bool reads_everything = false;
+  std::vector<RuleInfo> rules;  // policies: every rule, in order (outcome slot i is rule i)
+  std::vector<std::string> param_names;  // as declared ("principal", "action", "res")
   bool operator==(const EntryPoint&) const = default;
 };
 

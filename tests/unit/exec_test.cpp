@@ -11,7 +11,9 @@
 #include "compiler/ir/evaluate.h"
 #include "compiler/ir/optimise.h"
 #include "runtime/codecs/json/json.h"
+#include "compiler/driver/pack_output.h"
 #include "runtime/exec/engine.h"
+#include "runtime/exec/policy_runner.h"
 
 namespace fs = std::filesystem;
 using namespace suture;
@@ -187,6 +189,123 @@ TEST(Exec, JitAgreesWithTheEvaluatorOnRealExamples) {
     }
   }
   EXPECT_GE(compared, 30u) << "too few real examples were compared";
+}
+
+// The policy of tests/build/ir/policy_access.sut on requests made from the real Patient
+// examples carrying no, N, R and V confidentiality labels: the compiled policy and the reference
+// evaluator must agree on every rule's status (skipped rules included), the decision, and the
+// resource as the obligations left it.
+TEST(Policy, JitAgreesWithTheEvaluatorOnLabelledExamples) {
+  auto run = driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
+  ASSERT_TRUE(run->module);
+  const fs::path pack_path = fs::temp_directory_path() / "suture_policy_test.spk";
+  ASSERT_TRUE(driver::write_pack_file(*run, pack_path.string()));
+  auto loaded = pack::read_pack_file(pack_path.string());
+  ASSERT_TRUE(std::holds_alternative<pack::LoadedPack>(loaded));
+  const pack::LoadedPack& pack = std::get<pack::LoadedPack>(loaded);
+  auto made = runtime::Engine::create();
+  auto& engine = *std::get<std::unique_ptr<runtime::Engine>>(made);
+  auto created = runtime::PolicyRunner::create(pack, engine, "access");
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<runtime::PolicyRunner>>(created)) << std::get<std::string>(created);
+  auto& runner = *std::get<std::unique_ptr<runtime::PolicyRunner>>(created);
+  const std::string key = "test-key";
+  std::vector<runtime::NamedKey> keys = {{"mrn-key", key}};
+  runner.set_keys(keys);
+  const ir::Function& f = run->module->functions.at(0);
+  runtime::SchemaTables tables(*pack.schemas);
+  std::size_t permits = 0, denies = 0, skipped = 0;
+  for (const std::string& request : lines(kRoot / "tests" / "fixtures" / "policy_requests.ndjson")) {
+    // The JIT through the runner; the evaluator on a fresh decode (obligations change messages).
+    runtime::DecisionReport report;
+    std::string jit_resource;
+    auto rejection = runner.decide(request, false, report, &jit_resource);
+    ASSERT_FALSE(rejection) << rejection->code << " at " << rejection->path;
+    runtime::Arena arena;
+    std::vector<suture::abi::Value> params;
+    ASSERT_FALSE(runner.decode(request, arena, params));
+    runtime::ExecContext ctx;
+    tables.bind(ctx, arena);
+    ctx.keys = keys.data();
+    ctx.key_count = 1;
+    suture::abi::Value outcome;
+    ASSERT_TRUE(ir::evaluate(f, *run->module, ctx, params, outcome)) << ctx.error.code;
+    EXPECT_EQ(outcome.record->slots[f.rules.size()].boolean, report.permitted) << request.substr(0, 200);
+    std::vector<std::string> deciding, skipped_rules;
+    for (std::size_t i = 0; i < f.rules.size(); ++i) {
+      bool holds = outcome.record->slots[i].integer == 1;
+      auto kind = f.rules[i].kind;
+      if (holds && kind == (report.permitted ? ir::RuleKind::Permit : ir::RuleKind::Forbid))
+        deciding.push_back(f.rules[i].label);
+    }
+    EXPECT_EQ(deciding, report.deciding);
+    for (const auto& [index, error] : ctx.skipped) skipped_rules.push_back(f.rules[index].label + ":" + error.code);
+    std::vector<std::string> reported;
+    for (const auto& s : report.skipped) reported.push_back(s.rule + ":" + s.error.code);
+    std::sort(skipped_rules.begin(), skipped_rules.end());
+    std::sort(reported.begin(), reported.end());
+    EXPECT_EQ(skipped_rules, reported);
+    std::string evaluated = "\"res\":";
+    runtime::json::encode_fhir(*params[2].record, evaluated);
+    EXPECT_EQ(evaluated, jit_resource);
+    (report.permitted ? permits : denies)++;
+    skipped += report.skipped.size();
+  }
+  EXPECT_GT(permits, 5u);
+  EXPECT_GT(denies, 5u);
+  EXPECT_GT(skipped, 0u);
+  fs::remove(pack_path);
+}
+
+// Labels R and V deny everyone without the phi.restricted scope; a permitted clinician sees
+// the identifier masked, the birth date as a year and the id pseudonymised.
+TEST(Policy, RedactionOnALabelledRealPatient) {
+  auto run = driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
+  ASSERT_TRUE(run->module);
+  const fs::path pack_path = fs::temp_directory_path() / "suture_policy_test2.spk";
+  ASSERT_TRUE(driver::write_pack_file(*run, pack_path.string()));
+  auto loaded = pack::read_pack_file(pack_path.string());
+  const pack::LoadedPack& pack = std::get<pack::LoadedPack>(loaded);
+  auto made = runtime::Engine::create();
+  auto& engine = *std::get<std::unique_ptr<runtime::Engine>>(made);
+  auto created = runtime::PolicyRunner::create(pack, engine, "access");
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<runtime::PolicyRunner>>(created));
+  auto& runner = *std::get<std::unique_ptr<runtime::PolicyRunner>>(created);
+  const std::string key = "test-key";
+  runner.set_keys({{"mrn-key", key}});
+  std::ifstream in(kRoot / ".." / "shared" / "data" / "fhir-r4" / "examples" / "Patient-f001.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string clinician =
+      R"({"id":"u1","kind":"human","role":"clinician","roles":[],"scopes":[],"attributes":{}})";
+  const std::string officer =
+      R"({"id":"u9","kind":"human","role":"clinician","roles":[],"scopes":["phi.restricted"],"attributes":{}})";
+  std::string patient = text.str();
+  auto with_label = [&](const std::string& code) {
+    std::string labelled = patient;
+    labelled.insert(labelled.find('{') + 1, R"("meta":{"security":[{"code":")" + code + R"("}]},)");
+    return labelled;
+  };
+  for (const std::string code : {"R", "V"}) {
+    runtime::DecisionReport report;
+    auto rejection = runner.decide(R"({"principal":)" + clinician + R"(,"action":"read","res":)" + with_label(code) + "}",
+                                   false, report);
+    ASSERT_FALSE(rejection) << rejection->code << " " << rejection->path << " " << rejection->message;
+    EXPECT_FALSE(report.permitted) << code;
+    EXPECT_EQ(report.deciding, std::vector<std::string>{"restricted"});
+    EXPECT_TRUE(report.obligations.empty());
+  }
+  runtime::DecisionReport report;
+  std::string resource;
+  auto rejection = runner.decide(R"({"principal":)" + officer + R"(,"action":"read","res":)" + with_label("V") + "}", false,
+                                 report, &resource);
+  ASSERT_FALSE(rejection);
+  EXPECT_TRUE(report.permitted);
+  EXPECT_NE(resource.find(R"("birthDate":"1944")"), std::string::npos) << resource;
+  EXPECT_EQ(resource.find(R"("value":"738472983")"), std::string::npos) << "the identifier is masked: " << resource;
+  EXPECT_NE(resource.find(R"("value":"*****2983")"), std::string::npos) << resource;
+  EXPECT_EQ(resource.find("738472983"), std::string::npos) << "the narrative is redacted too: " << resource;
+  EXPECT_EQ(resource.find(R"("id":"f001")"), std::string::npos) << "the id is pseudonymised";
+  fs::remove(pack_path);
 }
 
 }  // namespace

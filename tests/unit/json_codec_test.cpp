@@ -594,8 +594,8 @@ TEST(SinglePass, SyntaxErrorsAnywhereWinOverSchemaErrors) {
   // A value the walk reads is consumed, so a colon where a comma belongs is never taken for a key.
   expect_error(patient(a, R"({"resourceType":"Patient","id":"a":"b"})"), "JSON_MALFORMED", "$");
   expect_error(patient(a, R"({"resourceType":"Patient","multipleBirthInteger":2:"b"})"), "JSON_MALFORMED", "$");
-  expect_error(patient(a, R"({"resourceType":"Patient","extension":[{"url":"u":"m"}},{"url":"v"}]})"),
-               "JSON_MALFORMED", "$");
+  expect_error(patient(a, R"({"resourceType":"Patient","extension":[{"url":"u":"m"}},{"url":"v"}]})"), "JSON_MALFORMED",
+               "$");
   expect_error(patient(a, R"({"resourceType":"Patient","x":{"k":"a":"b"}})", keep()), "JSON_MALFORMED", "$");
   // Kept members are walked too.
   expect_error(patient(a, R"({"resourceType":"Patient","x":{"a":[1,nul]}})", keep()), "JSON_MALFORMED", "$");
@@ -632,9 +632,9 @@ TEST(SinglePass, PaddedInputIsReadInPlace) {
   // Errors are the same as with a copied input.
   std::string bad = R"({"resourceType":"Patient","gender":"F"})";
   bad.append(json::kInputPadding, ' ');
-  expect_error(json::decode_fhir(json::PaddedInput{std::string_view(bad.data(), bad.size() - json::kInputPadding)},
-                                 fhir(), a),
-               "JSON_BAD_ENUM_CODE", "$.gender");
+  expect_error(
+      json::decode_fhir(json::PaddedInput{std::string_view(bad.data(), bad.size() - json::kInputPadding)}, fhir(), a),
+      "JSON_BAD_ENUM_CODE", "$.gender");
   // Odoo too.
   std::string row = R"({"id":3,"name":"X"})";
   std::size_t row_size = row.size();
@@ -704,7 +704,8 @@ TEST(Projection, DecodesOnlyTheNeededFields) {
   auto full = patient(b, kPatient, keep());
   ASSERT_TRUE(full);
   EXPECT_EQ(slot(*full.record, "id").str(), slot(*r.record, "id").str());
-  EXPECT_EQ(slot(*full.record->slots[full.record->desc->field("name")->slot].items[0].record, "family").str(), "García");
+  EXPECT_EQ(slot(*full.record->slots[full.record->desc->field("name")->slot].items[0].record, "family").str(),
+            "García");
 }
 
 TEST(Projection, NeededMembersAreCheckedSkippedOnesAreNot) {
@@ -775,9 +776,9 @@ TEST(Projection, ChoiceKindsAreFilledForNeededGroups) {
   r = json::decode_fhir(text, fhir(), a, o);
   ASSERT_TRUE(r);
   EXPECT_STREQ(r.record->slots[kind->slot].text, "String");
-  expect_error(json::decode_fhir(R"({"resourceType":"Observation","valueString":"s","valueBoolean":true})", fhir(), a,
-                                 o),
-               "JSON_CHOICE_CONFLICT", "$.valueBoolean");
+  expect_error(
+      json::decode_fhir(R"({"resourceType":"Observation","valueString":"s","valueBoolean":true})", fhir(), a, o),
+      "JSON_CHOICE_CONFLICT", "$.valueBoolean");
   // A group nobody needs: its kind stays absent.
   json::Projection status;
   ASSERT_TRUE(status.need_path(obs, "status"));
@@ -814,8 +815,8 @@ TEST(Projection, Odoo) {
   json::DecodeOptions o;
   o.projection = &p;
   Arena a;
-  auto r = json::decode_odoo(R"({"_model":"res.partner","id":3,"name":"X","email":tru,"x_custom":1,"parent_id":[9,"E"]})",
-                             partner, a, o);
+  auto r = json::decode_odoo(
+      R"({"_model":"res.partner","id":3,"name":"X","email":tru,"x_custom":1,"parent_id":[9,"E"]})", partner, a, o);
   ASSERT_TRUE(r) << r.error->code << " " << r.error->path;
   EXPECT_EQ(slot(*r.record, "name").str(), "X");
   EXPECT_EQ(slot(*r.record, "id").kind, sabi::Kind::Absent);
@@ -831,27 +832,48 @@ TEST(Projection, Odoo) {
 
 TEST(JsonWriter, StringsAreByteIdenticalToJq) {
   // Expected outputs captured from `jq -c .` (jq 1.6) on a JSON string holding the input bytes.
+  // clang-format off
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {std::string("\x00""\x01""\x02""\x03""\x04""\x05""\x06""\x07""\x08""\x09""\x0a""\x0b""\x0c""\x0d""\x0e""\x0f""\x10""\x11""\x12""\x13""\x14""\x15""\x16""\x17""\x18""\x19""\x1a""\x1b""\x1c""\x1d""\x1e""\x1f"" !\x22""#$%&'()*+,-./0123456789:;<=>\x3f""@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c""]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f""", 128), std::string("\x22""\x5c""u0000\x5c""u0001\x5c""u0002\x5c""u0003\x5c""u0004\x5c""u0005\x5c""u0006\x5c""u0007\x5c""b\x5c""t\x5c""n\x5c""u000b\x5c""f\x5c""r\x5c""u000e\x5c""u000f\x5c""u0010\x5c""u0011\x5c""u0012\x5c""u0013\x5c""u0014\x5c""u0015\x5c""u0016\x5c""u0017\x5c""u0018\x5c""u0019\x5c""u001a\x5c""u001b\x5c""u001c\x5c""u001d\x5c""u001e\x5c""u001f !\x5c""\x22""#$%&'()*+,-./0123456789:;<=>\x3f""@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c""\x5c""]^_`abcdefghijklmnopqrstuvwxyz{|}~\x5c""u007f\x22""", 277)},
-      {std::string("\xc3""\xa9""\xe2""\x80""\xa8""\xf0""\x9f""\x98""\x80""\xef""\xbf""\xbf""\xf4""\x8f""\xbf""\xbf""", 16), std::string("\x22""\xc3""\xa9""\xe2""\x80""\xa8""\xf0""\x9f""\x98""\x80""\xef""\xbf""\xbf""\xf4""\x8f""\xbf""\xbf""\x22""", 18)},
-      {std::string("\xff""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xc3""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xc3""(", 2), std::string("\x22""\xef""\xbf""\xbd""(\x22""", 6)},
-      {std::string("a\xe2""\x82""b", 4), std::string("\x22""a\xef""\xbf""\xbd""b\x22""", 7)},
-      {std::string("\xed""\xa0""\x80""", 3), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xc0""\xaf""", 2), std::string("\x22""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\x22""", 8)},
-      {std::string("\xf4""\x90""\x80""\x80""", 4), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xf8""\x88""\x80""\x80""\x80""", 5), std::string("\x22""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\xef""\xbf""\xbd""\x22""", 17)},
-      {std::string("\x80""", 1), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xe0""\x80""\xaf""", 3), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("\xe2""(", 2), std::string("\x22""\xef""\xbf""\xbd""\x22""", 5)},
-      {std::string("x\xf0""\x90""", 3), std::string("\x22""x\xef""\xbf""\xbd""\x22""", 6)},
-      {std::string("\xe1""\x80""\xc3""\xa9""", 4), std::string("\x22""\xef""\xbf""\xbd""\xc3""\xa9""\x22""", 7)},
-      {std::string("\xc2""\x7f""", 2), std::string("\x22""\xef""\xbf""\xbd""\x5c""u007f\x22""", 11)},
-      {std::string("Ren\xc3""\xa9""e \x22""Q\x22"" O'Brien\x5c""\x09""\x7f""", 21), std::string("\x22""Ren\xc3""\xa9""e \x5c""\x22""Q\x5c""\x22"" O'Brien\x5c""\x5c""\x5c""t\x5c""u007f\x22""", 32)},
-      {std::string("abcdefghijklmnopqrstuvwxyz0123456789\xc3""\xa9""abcdefgh\x22""", 47), std::string("\x22""abcdefghijklmnopqrstuvwxyz0123456789\xc3""\xa9""abcdefgh\x5c""\x22""\x22""", 50)},
-      {std::string("", 0), std::string("\x22""\x22""", 2)},
+      {std::string("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\x22#$%&'()*+,-./0123456789:;<=>\x3f@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f", 128),
+       std::string("\x22\x5cu0000\x5cu0001\x5cu0002\x5cu0003\x5cu0004\x5cu0005\x5cu0006\x5cu0007\x5c" "b\x5ct\x5cn\x5cu000b\x5c" "f\x5cr\x5cu000e\x5cu000f\x5cu0010\x5cu0011\x5cu0012\x5cu0013\x5cu0014\x5cu0015\x5cu0016\x5cu0017\x5cu0018\x5cu0019\x5cu001a\x5cu001b\x5cu001c\x5cu001d\x5cu001e\x5cu001f !\x5c\x22#$%&'()*+,-./0123456789:;<=>\x3f@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\x5c\x5c]^_`abcdefghijklmnopqrstuvwxyz{|}~\x5cu007f\x22", 277)},
+      {std::string("\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80\xef\xbf\xbf\xf4\x8f\xbf\xbf", 16),
+       std::string("\x22\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80\xef\xbf\xbf\xf4\x8f\xbf\xbf\x22", 18)},
+      {std::string("\xff", 1),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xc3", 1),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xc3(", 2),
+       std::string("\x22\xef\xbf\xbd(\x22", 6)},
+      {std::string("a\xe2\x82" "b", 4),
+       std::string("\x22" "a\xef\xbf\xbd" "b\x22", 7)},
+      {std::string("\xed\xa0\x80", 3),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xc0\xaf", 2),
+       std::string("\x22\xef\xbf\xbd\xef\xbf\xbd\x22", 8)},
+      {std::string("\xf4\x90\x80\x80", 4),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xf8\x88\x80\x80\x80", 5),
+       std::string("\x22\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\x22", 17)},
+      {std::string("\x80", 1),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xe0\x80\xaf", 3),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("\xe2(", 2),
+       std::string("\x22\xef\xbf\xbd\x22", 5)},
+      {std::string("x\xf0\x90", 3),
+       std::string("\x22x\xef\xbf\xbd\x22", 6)},
+      {std::string("\xe1\x80\xc3\xa9", 4),
+       std::string("\x22\xef\xbf\xbd\xc3\xa9\x22", 7)},
+      {std::string("\xc2\x7f", 2),
+       std::string("\x22\xef\xbf\xbd\x5cu007f\x22", 11)},
+      {std::string("Ren\xc3\xa9" "e \x22Q\x22 O'Brien\x5c\x09\x7f", 21),
+       std::string("\x22Ren\xc3\xa9" "e \x5c\x22Q\x5c\x22 O'Brien\x5c\x5c\x5ct\x5cu007f\x22", 32)},
+      {std::string("abcdefghijklmnopqrstuvwxyz0123456789\xc3\xa9" "abcdefgh\x22", 47),
+       std::string("\x22" "abcdefghijklmnopqrstuvwxyz0123456789\xc3\xa9" "abcdefgh\x5c\x22\x22", 50)},
+      {std::string("", 0),
+       std::string("\x22\x22", 2)},
   };
+  // clang-format on
   for (const auto& [input, expected] : cases) {
     std::string out;
     json::write_string(out, input);

@@ -321,3 +321,88 @@ TEST(MessageStream, ViewsArePadded) {
     for (std::size_t i = 0; i < m.text.size() + io::kPadding; ++i) sum += static_cast<unsigned char>(m.text.data()[i]);
   EXPECT_GT(sum, 0u);
 }
+
+TEST(MessageStream, RandomNdjsonMatchesAPlainSplit) {
+  // Differential: random lines (blank, CR-ended, short, near and over the limit) against a
+  // straightforward split of the whole text, for several chunk sizes.
+  std::uint64_t seed = 42;
+  auto rnd = [&seed](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  const std::size_t max = 40;
+  for (int round = 0; round < 40; ++round) {
+    std::string content = "{}\n";  // a complete first line: NDJSON
+    std::size_t lines = 1 + rnd(30);
+    for (std::size_t i = 0; i < lines; ++i) {
+      std::size_t kind = rnd(6);
+      std::string line = kind == 0 ? "" : kind == 1 ? "  " : std::string(rnd(kind == 5 ? 120 : 45), 'a' + rnd(26));
+      content += line + (rnd(3) == 0 ? "\r\n" : "\n");
+    }
+    if (rnd(2) == 0) content += std::string(rnd(60), 'z');  // no final newline
+    std::vector<Item> expected;
+    std::uint64_t ordinal = 0;
+    for (std::size_t at = 0; at < content.size();) {
+      std::size_t nl = content.find('\n', at);
+      std::size_t end = nl == std::string::npos ? content.size() : nl;
+      std::string line = content.substr(at, end - at);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t\r") != std::string::npos) {
+        bool too_large = line.size() > max;
+        expected.push_back({too_large ? "" : line, ++ordinal, at, 0, too_large ? io::code::kMessageTooLarge : ""});
+      }
+      at = end + 1;
+    }
+    for (std::size_t chunk : {1u, 3u, 16u, 41u, 1000u}) {
+      auto items = read_all(content, tiny(chunk, max));
+      ASSERT_EQ(items.size(), expected.size()) << "round " << round << " chunk " << chunk;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(items[i].text, expected[i].text) << round << "/" << chunk << "/" << i;
+        EXPECT_EQ(items[i].error, expected[i].error) << round << "/" << chunk << "/" << i;
+        EXPECT_EQ(items[i].offset, expected[i].offset) << round << "/" << chunk << "/" << i;
+        EXPECT_EQ(items[i].ordinal, expected[i].ordinal);
+      }
+    }
+  }
+}
+
+TEST(MessageStream, RandomHl7MatchesTheMessagesWritten) {
+  // Differential: random ER7 messages with random terminators, MLLP framing, BOMs and blank
+  // lines between them, some over the limit, read back through several chunk sizes.
+  std::uint64_t seed = 7;
+  auto rnd = [&seed](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  const std::size_t max = 80;
+  for (int round = 0; round < 40; ++round) {
+    std::string content;
+    std::vector<std::pair<std::string, std::string>> expected;  // text, error
+    std::size_t messages = 1 + rnd(12);
+    for (std::size_t i = 0; i < messages; ++i) {
+      std::string terminator = rnd(3) == 0 ? "\r\n" : rnd(2) == 0 ? "\r" : "\n";
+      std::string message = "MSH|^~\\&|" + std::to_string(round) + "|" + std::to_string(i);
+      std::size_t segments = rnd(5);
+      for (std::size_t s = 0; s < segments; ++s)
+        message += terminator + "PID|" + std::string(rnd(s == 4 ? 90 : 20), 'M');  // 'M's that start nothing
+      bool mllp = rnd(4) == 0;
+      std::string framed = (mllp ? "\x0b" : "") + message + terminator + (mllp ? "\x1c\r" : "");
+      if (rnd(5) == 0) framed += terminator;  // a blank line
+      if (!mllp && rnd(8) == 0) framed = "\xEF\xBB\xBF" + framed;
+      content += framed;
+      bool too_large = message.size() > max;
+      expected.emplace_back(too_large ? "" : message, too_large ? io::code::kMessageTooLarge : "");
+    }
+    for (std::size_t chunk : {1u, 2u, 5u, 33u, 4096u}) {
+      io::StreamOptions options = tiny(chunk, max);
+      options.format = round % 2 == 0 ? io::Format::Hl7v2 : io::Format::Auto;
+      auto items = read_all(content, options);
+      ASSERT_EQ(items.size(), expected.size()) << "round " << round << " chunk " << chunk;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(items[i].text, expected[i].first) << round << "/" << chunk << "/" << i;
+        EXPECT_EQ(items[i].error, expected[i].second) << round << "/" << chunk << "/" << i;
+        if (items[i].error.empty()) EXPECT_EQ(content.compare(items[i].offset, items[i].text.size(), items[i].text), 0);
+      }
+    }
+  }
+}

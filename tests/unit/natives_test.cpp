@@ -1,6 +1,6 @@
 // natives_test.cpp — units for runtime/natives: every native through its C entry point, with
 // Unicode edge cases, exact decimals, dates and their precision, overflow errors, the regex
-// cache, HMAC (RFC 4231) and UUID v5.
+// cache, HMAC (RFC 4231), UUID v5, the healthcare vocabularies and the policy obligations.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -552,6 +552,160 @@ TEST_F(Natives, UuidFromIsVersion5AndDeterministic) {
   EXPECT_EQ(call(suture_rt_uuid_from, str("Grüße")), "3fb4e607-c227-5e53-9c79-fd267ff1dcdc");
 }
 
+// --- healthcare vocabularies and policy obligations ------------------------------------------
+
+TEST_F(Natives, ConfidentialityUsesThePreludeEnum) {
+  suture::abi::EnumDesc other{"Gender", {"male", "female"}};
+  suture::abi::EnumDesc confidentiality{"Confidentiality", {"U", "L", "M", "N", "R", "V"}};
+  const suture::abi::EnumDesc* enums[] = {&other, &confidentiality};
+  ctx.enums = enums;
+  const std::string codes = "ULMNRV";
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    Value v = result(suture_rt_confidentiality, str(codes.substr(i, 1)), integer(1));
+    EXPECT_TRUE(last_ok) << codes[i];
+    EXPECT_EQ(v.kind, Kind::Enum);
+    EXPECT_EQ(v.aux, i);
+  }
+  for (const char* bad : {"", "u", "R ", "X", "RV", "normal", "N/A"}) {
+    EXPECT_EQ(call(suture_rt_confidentiality, str(bad), integer(1)), "<false>") << bad;
+    EXPECT_FALSE(ctx.failed) << "a code outside the value set is a failed T!, not a rejection";
+  }
+  // A pack whose enum lacks the code is broken: that rejects the message.
+  EXPECT_EQ(call(suture_rt_confidentiality, str("R"), integer(0)), "<false>");
+  expect_error("ENUM_INVALID");
+}
+
+TEST_F(Natives, EnumsOrderByMemberIndex) {
+  Value low, high;
+  low.kind = high.kind = Kind::Enum;
+  low.aux = 1;   // L
+  high.aux = 4;  // R
+  EXPECT_EQ(int_of(suture_rt_compare, low, high), -1);
+  EXPECT_EQ(int_of(suture_rt_compare, high, low), 1);
+  EXPECT_EQ(int_of(suture_rt_compare, high, high), 0);
+}
+
+TEST_F(Natives, SmartPermitsV2Scopes) {
+  auto permits = [&](const char* scope, const char* type, const char* interaction) {
+    Value out;
+    Value a = str(scope), b = str(type), c = str(interaction);
+    EXPECT_TRUE(suture_rt_smart_permits(&ctx, &out, &a, &b, &c));
+    EXPECT_EQ(out.kind, Kind::Bool);
+    return out.boolean;
+  };
+  EXPECT_TRUE(permits("patient/Observation.rs", "Observation", "read"));
+  EXPECT_TRUE(permits("patient/Observation.rs", "Observation", "search"));
+  EXPECT_FALSE(permits("patient/Observation.rs", "Observation", "create"));
+  EXPECT_FALSE(permits("patient/Observation.rs", "Patient", "read"));
+  for (const char* interaction : {"create", "read", "update", "delete", "search"})
+    EXPECT_TRUE(permits("user/*.cruds", "Encounter", interaction)) << interaction;
+  EXPECT_TRUE(permits("system/Patient.r", "Patient", "read"));
+  EXPECT_FALSE(permits("system/Patient.r", "Patient", "search"));
+  EXPECT_TRUE(permits("user/Patient.cud", "Patient", "delete"));
+  // Restricted scopes depend on the resource, not only its type: they grant nothing here.
+  EXPECT_FALSE(permits("patient/Observation.rs?category=laboratory", "Observation", "read"));
+  // Malformed: unknown context, letters out of order or repeated, other letters, no permissions.
+  for (const char* bad :
+       {"clinic/Observation.rs", "patient/Observation.sr", "patient/Observation.rr", "patient/Observation.x",
+        "patient/Observation.", "patient/Observation", "Observation.rs", "patient/observation.rs", "patient/.rs", "",
+        "openid", "launch/patient", " patient/Observation.rs", "patient/Observation.rs patient/Patient.rs"})
+    EXPECT_FALSE(permits(bad, "Observation", "read")) << bad;
+  // The question must be well formed too.
+  EXPECT_FALSE(permits("user/*.cruds", "Observation", "write"));
+  EXPECT_FALSE(permits("user/*.cruds", "*", "read"));
+  EXPECT_FALSE(permits("user/*.cruds", "", "read"));
+}
+
+TEST_F(Natives, SmartPermitsV1Scopes) {
+  auto permits = [&](const char* scope, const char* type, const char* interaction) {
+    Value out;
+    Value a = str(scope), b = str(type), c = str(interaction);
+    EXPECT_TRUE(suture_rt_smart_permits(&ctx, &out, &a, &b, &c));
+    return out.boolean;
+  };
+  EXPECT_TRUE(permits("patient/Observation.read", "Observation", "read"));
+  EXPECT_TRUE(permits("patient/Observation.read", "Observation", "search"));
+  EXPECT_FALSE(permits("patient/Observation.read", "Observation", "update"));
+  for (const char* interaction : {"create", "update", "delete"})
+    EXPECT_TRUE(permits("user/*.write", "Condition", interaction)) << interaction;
+  EXPECT_FALSE(permits("user/*.write", "Condition", "read"));
+  for (const char* interaction : {"create", "read", "update", "delete", "search"})
+    EXPECT_TRUE(permits("user/*.*", "Condition", interaction)) << interaction;
+  EXPECT_TRUE(permits("patient/Patient.*", "Patient", "delete"));
+  EXPECT_FALSE(permits("patient/Patient.*", "Observation", "read"));
+  EXPECT_FALSE(permits("*.*", "Patient", "read"));  // no context
+  EXPECT_FALSE(permits("user/*.Read", "Patient", "read"));
+}
+
+TEST_F(Natives, PurposeOfUseCodes) {
+  auto valid = [&](const char* code) {
+    Value out = result(suture_rt_purpose_of_use_valid, str(code));
+    EXPECT_TRUE(last_ok);
+    return out.boolean;
+  };
+  for (const char* code : {"TREAT", "ETREAT", "BTG", "HPAYMT", "HOPERAT", "HRESCH", "PUBHLTH", "HMARKT", "PATRQT",
+                           "FAMRQT", "HSYSADMIN", "CAREMGT", "COVERAGE", "BIORCH", "TRANSRCH", "TRAIN"})
+    EXPECT_TRUE(valid(code)) << code;
+  for (const char* code : {"", "treat", "TREAT ", "PurposeOfUse", "_PurposeOfUse", "R", "RESEARCH", "ZZZ"})
+    EXPECT_FALSE(valid(code)) << code;
+}
+
+TEST_F(Natives, MaskKeepsLengthInCodePoints) {
+  EXPECT_EQ(call(suture_rt_mask, str("532-14-1488"), integer(4), integer(1)), "*******1488");
+  EXPECT_EQ(call(suture_rt_mask, str("532-14-1488"), integer(3), integer(0)), "532********");
+  EXPECT_EQ(call(suture_rt_mask, str("secret"), integer(0), integer(1)), "******");
+  EXPECT_EQ(call(suture_rt_mask, str("abc"), integer(10), integer(1)), "abc");
+  EXPECT_EQ(call(suture_rt_mask, str("abc"), integer(-2), integer(0)), "***");
+  EXPECT_EQ(call(suture_rt_mask, str(""), integer(4), integer(1)), "");
+  // One '*' per code point, whatever its width in bytes.
+  EXPECT_EQ(call(suture_rt_mask, str("Zoë😀x"), integer(1), integer(1)), "****x");
+  EXPECT_EQ(call(suture_rt_mask, str("日本語です"), integer(2), integer(0)), "日本***");
+  EXPECT_EQ(int_of(suture_rt_length, str(call(suture_rt_mask, str("Zoë😀x"), integer(2), integer(0)))), 5);
+}
+
+TEST_F(Natives, GeneraliseDates) {
+  auto generalised = [&](Value v, const char* grain, Precision precision) {
+    Value out = result(suture_rt_generalise, v, str(grain));
+    EXPECT_TRUE(last_ok) << ctx.error.code;
+    EXPECT_EQ(out.kind, Kind::Date) << grain;
+    EXPECT_EQ(out.precision, precision) << grain;
+    return std::string(out.str());
+  };
+  EXPECT_EQ(generalised(date("1958-03-14"), "year", Precision::Year), "1958");
+  EXPECT_EQ(generalised(date("1958-03-14"), "month", Precision::Month), "1958-03");
+  EXPECT_EQ(generalised(date("1958-03-14"), "day", Precision::Day), "1958-03-14");
+  EXPECT_EQ(generalised(datetime("1958-03-14T10:30:00+02:00"), "year", Precision::Year), "1958");
+  EXPECT_EQ(generalised(datetime("1958-03-14T23:30:00-05:00"), "day", Precision::Day), "1958-03-14");
+  EXPECT_EQ(generalised(text(Kind::Instant, "2024-12-31T23:59:59.999Z"), "month", Precision::Month), "2024-12");
+  // Already coarser: unchanged.
+  EXPECT_EQ(generalised(date("1958"), "day", Precision::Year), "1958");
+  EXPECT_EQ(generalised(date("1958-03"), "day", Precision::Month), "1958-03");
+  EXPECT_EQ(generalised(datetime("1958-03"), "year", Precision::Year), "1958");
+}
+
+TEST_F(Natives, GeneraliseCodesToAPrefix) {
+  EXPECT_EQ(call(suture_rt_generalise, str("90210"), str("prefix3")), "902");
+  EXPECT_EQ(call(suture_rt_generalise, str("E11.9"), str("prefix1")), "E");
+  EXPECT_EQ(call(suture_rt_generalise, str("ab"), str("prefix9")), "ab");
+  EXPECT_EQ(call(suture_rt_generalise, str("Zoë😀x"), str("prefix4")), "Zoë😀");
+  EXPECT_EQ(call(suture_rt_generalise, str(""), str("prefix2")), "");
+}
+
+TEST_F(Natives, GeneraliseRejectsWhatItCannotDo) {
+  for (const char* grain : {"prefix0", "prefix10", "prefix", "Year", "week", ""}) {
+    EXPECT_EQ(call(suture_rt_generalise, date("1958-03-14"), str(grain)), "<false>") << grain;
+    expect_error("GRAIN_INVALID");
+  }
+  EXPECT_EQ(call(suture_rt_generalise, str("1958-03-14"), str("year")), "<false>");
+  expect_error("TYPE_MISMATCH");
+  EXPECT_EQ(call(suture_rt_generalise, date("1958-03-14"), str("prefix2")), "<false>");
+  expect_error("TYPE_MISMATCH");
+  EXPECT_EQ(call(suture_rt_generalise, time("10:30"), str("day")), "<false>");
+  expect_error("TYPE_MISMATCH");
+  EXPECT_EQ(call(suture_rt_generalise, date("19x8"), str("year")), "<false>");
+  expect_error("DATE_INVALID");
+}
+
 // --- fail and the symbol table -------------------------------------------------------------
 
 TEST_F(Natives, FailRecordsFirstFailure) {
@@ -578,16 +732,58 @@ TEST(NativeSymbols, EveryBuiltinIsListedOnce) {
     EXPECT_NE(s.address, nullptr);
     EXPECT_TRUE(names.insert(s.name).second) << s.name;
   }
-  for (const char* builtin :
-       {"length",     "lower",     "upper",         "trim",      "trim_start",    "trim_end",   "starts_with",
-        "ends_with",  "contains",  "split",         "replace",   "substring",     "pad_left",   "pad_right",
-        "matches",    "to_string", "join",          "parse_int", "parse_decimal", "parse_date", "parse_datetime",
-        "parse_bool", "abs",       "round",         "floor",     "ceil",          "to_decimal", "year",
-        "month",      "day",       "date_of",       "sha256",    "hmac_sha256",   "uuid_from",  "fail",
-        "equal",      "compare",   "add",           "sub",       "mul",           "div",        "mod",
-        "negate",     "concat",    "enum_to_string"})
+  for (const char* builtin : {"length",
+                              "lower",
+                              "upper",
+                              "trim",
+                              "trim_start",
+                              "trim_end",
+                              "starts_with",
+                              "ends_with",
+                              "contains",
+                              "split",
+                              "replace",
+                              "substring",
+                              "pad_left",
+                              "pad_right",
+                              "matches",
+                              "to_string",
+                              "join",
+                              "parse_int",
+                              "parse_decimal",
+                              "parse_date",
+                              "parse_datetime",
+                              "parse_bool",
+                              "abs",
+                              "round",
+                              "floor",
+                              "ceil",
+                              "to_decimal",
+                              "year",
+                              "month",
+                              "day",
+                              "date_of",
+                              "sha256",
+                              "hmac_sha256",
+                              "uuid_from",
+                              "fail",
+                              "equal",
+                              "compare",
+                              "add",
+                              "sub",
+                              "mul",
+                              "div",
+                              "mod",
+                              "negate",
+                              "concat",
+                              "enum_to_string",
+                              "confidentiality",
+                              "smart_permits",
+                              "purpose_of_use_valid",
+                              "mask",
+                              "generalise"})
     EXPECT_TRUE(names.count(std::string("suture_rt_") + builtin)) << builtin;
-  EXPECT_EQ(names.size(), 45u);
+  EXPECT_EQ(names.size(), 50u);
 }
 
 }  // namespace

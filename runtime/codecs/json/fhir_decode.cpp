@@ -317,8 +317,7 @@ DecodeResult decode_fhir(PaddedInput json, const abi::SchemaSet& schemas, Arena&
   return run(json.text, true, nullptr, &schemas, arena, options);
 }
 
-DecodeResult decode_fhir_as(PaddedInput json, const abi::RecordDesc& root, Arena& arena,
-                            const DecodeOptions& options) {
+DecodeResult decode_fhir_as(PaddedInput json, const abi::RecordDesc& root, Arena& arena, const DecodeOptions& options) {
   return run(json.text, true, &root, nullptr, arena, options);
 }
 

@@ -48,10 +48,13 @@ enum class Unknown { Reject, Keep };
 // for needed fields only.
 // What it does not check, in skipped members (unneeded fields, `_field` twins of unneeded
 // fields, members the schema does not know — even with Unknown::Reject, and they are not kept
-// with Unknown::Keep): literals (`tru`), numbers, string escapes, commas, depth, duplicates,
-// types. A projected decode reports the first error in document order (a full decode ranks
-// syntax errors first). Choice groups: needing any alternative or the choice kind needs the
-// whole group, so the kind is filled exactly as in a full decode.
+// with Unknown::Keep): literals (`tru`), numbers, string escapes, commas and colons (a `:`
+// where a `,` belongs may pass), depth, duplicates, types, required members inside them.
+// Such text may therefore decode under a projection and fail a full decode; anything a full
+// decode accepts, a projected decode accepts too. A projected decode reports the first error in
+// document order (a full decode ranks syntax errors first). Choice groups: needing any
+// alternative or the choice kind needs the whole group, so the kind is filled exactly as in a
+// full decode. Needing a primitive field needs its `_field` twin too.
 //
 // A record with no needed field decodes as a record whose slots are all absent. Build the
 // projection before decoding and do not change it while decodes use it (reads are lock-free).
@@ -66,13 +69,13 @@ class Projection {
       std::uint64_t head[2] = {0, 0};  // the name's first 16 bytes, zero-filled: one compare per word
     };
     const abi::RecordDesc* desc = nullptr;
-    std::vector<bool> needed;                   // by field index
-    std::vector<const Plan*> child;             // by field index: plan of a needed record-typed field
-    std::vector<Member> members;                // names to decode; anything else is skipped
-    std::vector<std::uint32_t> required;        // needed fields that must be present
-    std::vector<std::uint32_t> choice_kinds;    // needed choice-kind fields
-    std::uint64_t sizes = 0;                    // bit n set: some member name has n bytes (n < 63), bit 63: longer
-    bool all = false;                           // need_all() has been applied (stops recursion)
+    std::vector<bool> needed;                 // by field index
+    std::vector<const Plan*> child;           // by field index: plan of a needed record-typed field
+    std::vector<Member> members;              // names to decode; anything else is skipped
+    std::vector<std::uint32_t> required;      // needed fields that must be present
+    std::vector<std::uint32_t> choice_kinds;  // needed choice-kind fields
+    std::uint64_t sizes = 0;                  // bit n set: some member name has n bytes (n < 63), bit 63: longer
+    bool all = false;                         // need_all() has been applied (stops recursion)
     const Member* find(std::string_view key) const {
       std::uint64_t bit = key.size() < 63 ? (std::uint64_t{1} << key.size()) : (std::uint64_t{1} << 63);
       if ((sizes & bit) == 0) return nullptr;
@@ -123,8 +126,8 @@ class Projection {
 
 struct DecodeOptions {
   Unknown unknown = Unknown::Reject;
-  std::size_t max_depth = 64;         // nesting of objects and arrays, the root counting as 1
-  std::size_t max_bytes = 16u << 20;  // input size
+  std::size_t max_depth = 64;              // nesting of objects and arrays, the root counting as 1
+  std::size_t max_bytes = 16u << 20;       // input size
   const Projection* projection = nullptr;  // nullptr: decode every member
 };
 

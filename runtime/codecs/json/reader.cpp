@@ -69,8 +69,7 @@ bool Reader::open(std::string_view json, bool padded, od::object& root) {
     std::memset(copy + size, 0, simdjson::SIMDJSON_PADDING);
     text = copy;
   }
-  if (auto e = walker().iterate(text, size, size + simdjson::SIMDJSON_PADDING).get(document_))
-    return fail_simdjson(e);
+  if (auto e = walker().iterate(text, size, size + simdjson::SIMDJSON_PADDING).get(document_)) return fail_simdjson(e);
   std::string_view token;
   if (auto e = document_.raw_json_token().get(token)) return fail_simdjson(e);
   if (token.empty() || token[0] != '{') {
@@ -196,7 +195,8 @@ bool Reader::read_escaped_key(od::field& field, std::string_view& key) {
 
 bool Reader::read_string(od::value& value, abi::Value& out, abi::Kind kind) {
   std::string_view token = value.raw_json_token();
-  if (token[0] != '"') return fail(code::kWrongType, std::string("expected a string, found ") + describe_token(token[0]));
+  if (token[0] != '"')
+    return fail(code::kWrongType, std::string("expected a string, found ") + describe_token(token[0]));
   token = trim_right(token);
   std::string_view inner = token.substr(1, token.size() - 2);
   out.kind = kind;
@@ -210,7 +210,8 @@ bool Reader::read_string(od::value& value, abi::Value& out, abi::Kind kind) {
     return true;
   }
   std::string_view unescaped;
-  if (auto e = value.get_string().get(unescaped)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::STRING_ERROR : e);
+  if (auto e = value.get_string().get(unescaped))
+    return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::STRING_ERROR : e);
   out.text = arena_.copy(unescaped.data(), unescaped.size());
   out.aux = static_cast<std::uint32_t>(unescaped.size());
   return true;
@@ -227,11 +228,13 @@ bool Reader::read_integer(od::value& value, abi::Value& out) {
   bool leading_zero = token.size() > digits + 1 && token[digits] == '0';
   if (ec != std::errc() || end != token.data() + token.size() || leading_zero) {
     od::number number;
-    if (auto e = value.get_number().get(number)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
+    if (auto e = value.get_number().get(number))
+      return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
     return fail(code::kBadInteger, "expected an integer in the 64-bit range, found " + std::string(token));
   }
   std::int64_t consumed;  // see read_string: the walk consumes every scalar it reads
-  if (auto e = value.get_int64().get(consumed)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
+  if (auto e = value.get_int64().get(consumed))
+    return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
   out.kind = abi::Kind::Int;
   out.integer = n;
   return true;
@@ -242,7 +245,8 @@ bool Reader::read_decimal(od::value& value, abi::Value& out) {
   if (!starts_number(token[0]))
     return fail(code::kWrongType, std::string("expected a number, found ") + describe_token(token[0]));
   od::number number;  // checks the syntax and range; the value itself is kept as text
-  if (auto e = value.get_number().get(number)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
+  if (auto e = value.get_number().get(number))
+    return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
   token = trim_right(token);
   out.kind = abi::Kind::Decimal;
   out.text = token.data();
@@ -320,7 +324,8 @@ bool Reader::validate(od::value& value) {
     default: {
       if (!starts_number(token[0])) return fail_syntax(code::kMalformed, "malformed JSON: unexpected character");
       od::number number;
-      if (auto e = value.get_number().get(number)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
+      if (auto e = value.get_number().get(number))
+        return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::NUMBER_ERROR : e);
       return true;
     }
   }
@@ -329,7 +334,8 @@ bool Reader::validate(od::value& value) {
 bool Reader::validate_object(od::object& object) {
   for (auto member : object) {
     od::field field;
-    if (auto e = std::move(member).get(field)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::TAPE_ERROR : e);
+    if (auto e = std::move(member).get(field))
+      return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::TAPE_ERROR : e);
     std::string_view key;
     if (!read_key(field, key)) return false;
     od::value value = field.value();
@@ -341,7 +347,8 @@ bool Reader::validate_object(od::object& object) {
 bool Reader::validate_array(od::array& array) {
   for (auto item : array) {
     od::value value;
-    if (auto e = std::move(item).get(value)) return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::TAPE_ERROR : e);
+    if (auto e = std::move(item).get(value))
+      return fail_simdjson(e == simdjson::INCORRECT_TYPE ? simdjson::TAPE_ERROR : e);
     if (!validate(value)) return false;
   }
   return true;

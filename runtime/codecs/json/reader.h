@@ -21,13 +21,13 @@ namespace od = simdjson::ondemand;
 // Per-thread buffers the decoders reuse, so steady-state decoding allocates nothing but arena
 // memory. INVARIANT: one decode at a time per thread (decoding never calls back out).
 struct Scratch {
-  struct Frame {  // one open object or array on the path
+  struct Frame {                // one open object or array on the path
     const char* key = nullptr;  // the member being read (views the input or simdjson's buffer)
     std::uint32_t key_size = 0;
     std::int32_t index = -1;  // the element being read, for an array
   };
   std::vector<Frame> frames;
-  std::vector<abi::Value> values;            // list items being collected, innermost last
+  std::vector<abi::Value> values;           // list items being collected, innermost last
   std::vector<abi::UnknownMember> unknown;  // kept members being collected, innermost last
 };
 
