@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "compiler/codegen/perfect_hash.h"
+#include "runtime/exec/hash.h"
 
 namespace suture::codegen {
 namespace {
@@ -80,6 +81,8 @@ struct ModuleState {
   std::map<std::string, std::string> strings;  // bytes → global name
   std::map<std::string, int> natives;          // name → number of Value arguments
   std::string globals;
+  std::string helpers;  // internal functions (policy rule conditions and index groups)
+  std::size_t group_count = 0;
 
   std::string string(const std::string& bytes, bool nul_terminated = false) {
     std::string key = bytes + (nul_terminated ? std::string(1, '\0') : std::string());
@@ -97,6 +100,10 @@ class Emitter {
   Emitter(const ir::Module& m, const ir::Function& f, ModuleState& state) : m_(m), f_(f), s_(state) {}
 
   std::string function();
+  // A policy rule's condition as its own small function (so a policy of ten thousand rules is
+  // ten thousand small functions for LLVM, not one huge one): returns 1 when it holds, 0 when
+  // not, 2 when evaluating it failed (reported through the glue as skipped).
+  std::string rule_function(const Stmt& s, const std::string& name);
 
  private:
   // ── text ──
@@ -251,7 +258,14 @@ class Emitter {
   void apply(const Stmt& s, const std::string& outcome);
   void apply_at(const Stmt& s, const std::string& record, std::size_t level);
   void apply_leaf(const Stmt& s, const std::string& slot);
-  std::string status(const std::string& outcome, std::uint32_t rule) { return integer(at(outcome, 24 + 16 * rule)); }
+  // Policies: whether some permit / forbid held, and each obligation rule's status (1 holds).
+  std::map<std::uint32_t, int> flag_index_;  // obligation rule → its index in %flags
+  int flag_of(std::uint32_t rule) const {
+    ir::RuleKind kind = f_.rules[rule].kind;
+    return kind == ir::RuleKind::Permit ? 0 : kind == ir::RuleKind::Forbid ? 1 : flag_index_.at(rule);
+  }
+  std::string flag(int index) { return at("%flags", 8 * index); }
+  std::string group_function(const std::vector<Stmt>& rules, const std::string& name);
   std::string new_record(std::uint32_t index);
 
   const ir::Module& m_;
@@ -271,6 +285,15 @@ std::string Emitter::function() {
     line(p + " = getelementptr i8, ptr %in, i64 " + std::to_string(16 * i));
     slots_[i] = p;
   }
+  if (f_.policy) {
+    // flags[0]: some permit holds, flags[1]: some forbid holds, flags[2 + k]: obligation k holds.
+    std::size_t count = 2;
+    for (std::uint32_t i = 0; i < f_.rules.size(); ++i)
+      if (f_.rules[i].kind != ir::RuleKind::Permit && f_.rules[i].kind != ir::RuleKind::Forbid)
+        flag_index_[i] = static_cast<int>(count++);
+    allocas_ += "  %flags = alloca [" + std::to_string(count) + " x i64], align 8\n";
+    line("call void @llvm.memset.p0.i64(ptr %flags, i8 0, i64 " + std::to_string(8 * count) + ", i1 false)");
+  }
   std::string record = new_record(f_.result->record_index);
   line("store %V { i8 " + std::to_string(kRecord) + ", i8 0, i16 0, i32 0, i64 0 }, ptr %out");
   store("ptr", record, "%out", 8);
@@ -279,6 +302,22 @@ std::string Emitter::function() {
   std::string text = "define i32 @\"" + f_.symbol + "\"(ptr noalias %ctx, ptr noalias %out, ptr noalias %in) {\n";
   text += "entry:\n" + allocas_ + body_;
   text += "fail:\n  ret i32 1\n}\n";
+  return text;
+}
+
+std::string Emitter::rule_function(const Stmt& s, const std::string& name) {
+  for (std::uint32_t i = 0; i < f_.params.size(); ++i) {
+    std::string p = "%p" + std::to_string(i);
+    line(p + " = getelementptr i8, ptr %in, i64 " + std::to_string(16 * i));
+    slots_[i] = p;
+  }
+  std::string holds = boolean(gen(*s.value));
+  std::string result = tmp();
+  line(result + " = zext i1 " + holds + " to i32");
+  line("ret i32 " + result);
+  std::string text = "define internal i32 @\"" + name + "\"(ptr noalias %ctx, ptr noalias %in) noinline {\n";
+  text += "entry:\n" + allocas_ + body_;
+  text += "fail:\n  call void @suture_rt_rule_skipped(ptr %ctx, i32 " + std::to_string(s.index) + ")\n  ret i32 2\n}\n";
   return text;
 }
 
@@ -742,8 +781,7 @@ void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const s
       line(z + " = icmp eq i32 " + c + ", 0");
       cond_br(z, case_labels[i], on_miss);
     };
-    PerfectHash hash = keys.size() > 4 ? find_perfect_hash(keys) : PerfectHash{};
-    if (!hash.found) {
+    if (keys.size() <= 4) {
       for (std::size_t i = 0; i < keys.size(); ++i) {
         std::string next = i + 1 < keys.size() ? label("nextkey") : miss;
         compare_with(i, next);
@@ -752,19 +790,42 @@ void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const s
       if (keys.empty()) br(miss);
       return;
     }
+    // A perfect hash when one is found (small key sets): one candidate per bucket. Otherwise
+    // the keys are spread over a power of two of buckets by the same hash, and a bucket compares
+    // its few candidates in turn: constant expected cost however many keys there are.
+    PerfectHash hash = find_perfect_hash(keys);
+    std::vector<std::vector<std::size_t>> buckets;
+    std::uint64_t seed = hash.seed, size = hash.size;
+    if (hash.found) {
+      buckets.resize(size);
+      for (std::size_t i = 0; i < keys.size(); ++i) buckets[hash.slot_of[i]].push_back(i);
+    } else {
+      seed = 0;
+      size = 1;
+      while (size < 2 * keys.size()) size *= 2;
+      buckets.resize(size);
+      for (std::size_t i = 0; i < keys.size(); ++i)
+        buckets[runtime::table_hash(keys[i].data(), keys[i].size(), seed) % size].push_back(i);
+    }
     std::string h = tmp(), bucket = tmp();
-    line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 " + std::to_string(hash.seed) + ")");
-    line(bucket + " = urem i64 " + h + ", " + std::to_string(hash.size));
-    std::vector<std::string> bucket_labels;
+    line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 " + std::to_string(seed) + ")");
+    line(bucket + " = urem i64 " + h + ", " + std::to_string(size));
+    std::vector<std::pair<std::size_t, std::string>> bucket_labels;
     std::string sw = "switch i64 " + bucket + ", label %" + miss + " [";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      bucket_labels.push_back(label("bucket"));
-      sw += " i64 " + std::to_string(hash.slot_of[i]) + ", label %" + bucket_labels.back();
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+      if (buckets[b].empty()) continue;
+      bucket_labels.emplace_back(b, label("bucket"));
+      sw += " i64 " + std::to_string(b) + ", label %" + bucket_labels.back().second;
     }
     line(sw + " ]");
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      block(bucket_labels[i]);
-      compare_with(i, miss);
+    for (const auto& [b, name] : bucket_labels) {
+      block(name);
+      const auto& candidates = buckets[b];
+      for (std::size_t c = 0; c < candidates.size(); ++c) {
+        std::string next = c + 1 < candidates.size() ? label("nextkey") : miss;
+        compare_with(candidates[c], next);
+        if (next != miss) block(next);
+      }
     }
     return;
   }
@@ -1091,79 +1152,169 @@ std::string Emitter::loop_op(const Expr& e) {
   return result;
 }
 
-// A rule's status slot: 1 when its condition holds, 0 when not, 2 when evaluating it failed
-// (the glue moves the failure into the context's skipped list and the request goes on).
+// A rule: when its condition holds, the decision's flag (permit / forbid) or the obligation's
+// status is set and the glue records it in ctx->held; when evaluating it fails, the glue moves
+// the failure to ctx->skipped and the request goes on.
 void Emitter::rule(const Stmt& s, const std::string& outcome) {
-  std::string slot = at(outcome, 24 + 16 * static_cast<int>(s.index));
+  (void)outcome;
+  std::string held = label("held"), done = label("endrule");
   if (!s.value) {
-    store_scalar(slot, kInt, "1");
-    return;
+    br(held);
+  } else {
+    std::string name = f_.symbol + ".rule" + std::to_string(s.index);
+    Emitter condition(m_, f_, s_);
+    s_.helpers += condition.rule_function(s, name) + "\n";
+    std::string result = tmp(), holds = tmp();
+    line(result + " = call i32 @\"" + name + "\"(ptr %ctx, ptr %in)");
+    line(holds + " = icmp eq i32 " + result + ", 1");
+    cond_br(holds, held, done);
   }
-  std::string error = label("ruleerror"), done = label("endrule");
-  std::string saved = fail_label_;
-  fail_label_ = error;
-  std::string holds = boolean(gen(*s.value));
-  fail_label_ = saved;
-  std::string wide = tmp();
-  line(wide + " = zext i1 " + holds + " to i64");
-  store_scalar(slot, kInt, wide);
-  br(done);
-  block(error);
-  line("call void @suture_rt_rule_skipped(ptr %ctx, i32 " + std::to_string(s.index) + ")");
-  store_scalar(slot, kInt, "2");
+  block(held);
+  line("store i64 1, ptr " + flag(flag_of(s.index)));
+  line("call void @suture_rt_rule_held(ptr %ctx, i32 " + std::to_string(s.index) + ")");
   br(done);
   block(done);
 }
 
+// The rules of one index group as a function of their own: (ctx, in, flags).
+std::string Emitter::group_function(const std::vector<Stmt>& rules, const std::string& name) {
+  flag_index_.clear();
+  std::size_t count = 2;
+  for (std::uint32_t i = 0; i < f_.rules.size(); ++i)
+    if (f_.rules[i].kind != ir::RuleKind::Permit && f_.rules[i].kind != ir::RuleKind::Forbid)
+      flag_index_[i] = static_cast<int>(count++);
+  for (const Stmt& r : rules) rule(r, "");
+  line("ret void");
+  std::string text = "define internal void @\"" + name + "\"(ptr noalias %ctx, ptr noalias %in, ptr noalias %flags) noinline {\n";
+  text += "entry:\n" + allocas_ + body_ + "fail:\n  unreachable\n}\n";
+  return text;
+}
+
 // Rules grouped by the constant their first conjunct compares a key with: only the group of the
-// key's value is evaluated (the others cannot hold), then the rules outside any group.
+// key's value runs (the others cannot hold), then the rules outside any group. Each group is a
+// function; string keys find theirs in a constant hash table (buckets of {text, size, function}),
+// so the policy's own code stays small however many groups there are.
 void Emitter::index(const Stmt& s, const std::string& outcome) {
   std::string key = gen(*s.value);
-  std::vector<std::string> keys, labels;
-  std::vector<std::int64_t> key_ints;
-  for (const auto& [constant, rules] : s.groups) {
-    keys.push_back(constant.substr(2));
-    key_ints.push_back(constant[0] == 'i' ? std::stoll(constant.substr(2)) : 0);
-    labels.push_back(label("group"));
+  std::vector<std::string> functions;
+  for (std::size_t g = 0; g < s.groups.size(); ++g) {
+    std::string name = f_.symbol + ".group" + std::to_string(s_.group_count++);
+    Emitter group(m_, f_, s_);
+    s_.helpers += group.group_function(s.groups[g].second, name) + "\n";
+    functions.push_back(name);
   }
   std::string rest = label("ungrouped"), lookup = label("groups");
   cond_br(present(key), lookup, rest);
   block(lookup);
-  dispatch(key, s.value->type, keys, key_ints, labels, rest);
-  for (std::size_t i = 0; i < s.groups.size(); ++i) {
-    block(labels[i]);
-    for (const Stmt& r : s.groups[i].second) rule(r, outcome);
+  const ir::Type* key_type = s.value->type;
+  if (key_type->kind == TypeKind::String) {
+    std::size_t n = s.groups.size(), size = 1;
+    while (size < 2 * n) size *= 2;
+    std::vector<std::vector<std::size_t>> buckets(size);
+    for (std::size_t g = 0; g < n; ++g) {
+      const std::string text = s.groups[g].first.substr(2);
+      buckets[runtime::table_hash(text.data(), text.size(), 0) % size].push_back(g);
+    }
+    std::string table = "@.index." + std::to_string(s_.group_count) + "." + std::to_string(next_++);
+    std::string entries = table + ".entries", offsets = table + ".offsets";
+    std::string entry_list, offset_list;
+    std::size_t at_entry = 0;
+    for (std::size_t b = 0; b < size; ++b) {
+      offset_list += (b ? ", i64 " : "i64 ") + std::to_string(at_entry);
+      for (std::size_t g : buckets[b]) {
+        const std::string text = s.groups[g].first.substr(2);
+        entry_list += std::string(at_entry ? ", " : "") + "{ ptr, i64, ptr } { ptr " + s_.string(text) + ", i64 " +
+                      std::to_string(text.size()) + ", ptr @\"" + functions[g] + "\" }";
+        ++at_entry;
+      }
+    }
+    offset_list += ", i64 " + std::to_string(at_entry);
+    s_.globals += entries + " = private unnamed_addr constant [" + std::to_string(at_entry) + " x { ptr, i64, ptr }] [" +
+                  entry_list + "], align 8\n";
+    s_.globals += offsets + " = private unnamed_addr constant [" + std::to_string(size + 1) + " x i64] [" + offset_list +
+                  "], align 8\n";
+    std::string text = pointer(key), len = tmp(), h = tmp(), bucket = tmp(), bucket1 = tmp();
+    line(len + " = zext i32 " + aux(key) + " to i64");
+    line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 0)");
+    line(bucket + " = urem i64 " + h + ", " + std::to_string(size));
+    line(bucket1 + " = add i64 " + bucket + ", 1");
+    std::string from_ptr = tmp(), to_ptr = tmp(), from = tmp(), to = tmp();
+    line(from_ptr + " = getelementptr i64, ptr " + offsets + ", i64 " + bucket);
+    line(to_ptr + " = getelementptr i64, ptr " + offsets + ", i64 " + bucket1);
+    line(from + " = load i64, ptr " + from_ptr);
+    line(to + " = load i64, ptr " + to_ptr);
+    std::string found = label("found");
+    std::string function = counter();  // the group function's address, once found
+    for_range(from, to, [&](const std::string& e) {
+      std::string entry = tmp();
+      line(entry + " = getelementptr { ptr, i64, ptr }, ptr " + entries + ", i64 " + e);
+      std::string size_ptr = tmp(), entry_len = tmp(), same = tmp();
+      line(size_ptr + " = getelementptr i8, ptr " + entry + ", i64 8");
+      line(entry_len + " = load i64, ptr " + size_ptr);
+      line(same + " = icmp eq i64 " + entry_len + ", " + len);
+      std::string bytes = label("keybytes"), next = label("nextentry");
+      cond_br(same, bytes, next);
+      block(bytes);
+      std::string entry_text = tmp(), c = tmp(), z = tmp();
+      line(entry_text + " = load ptr, ptr " + entry);
+      line(c + " = call i32 @memcmp(ptr " + text + ", ptr " + entry_text + ", i64 " + len + ")");
+      line(z + " = icmp eq i32 " + c + ", 0");
+      std::string hit = label("hit");
+      cond_br(z, hit, next);
+      block(hit);
+      std::string fn_ptr = tmp(), fn = tmp();
+      line(fn_ptr + " = getelementptr i8, ptr " + entry + ", i64 16");
+      line(fn + " = load ptr, ptr " + fn_ptr);
+      line("store ptr " + fn + ", ptr " + function);
+      br(found);
+      block(next);
+    });
     br(rest);
+    block(found);
+    std::string fn = tmp();
+    line(fn + " = load ptr, ptr " + function);
+    line("call void " + fn + "(ptr %ctx, ptr %in, ptr %flags)");
+    br(rest);
+  } else {
+    std::vector<std::string> keys, labels;
+    std::vector<std::int64_t> key_ints;
+    for (const auto& [constant, rules] : s.groups) {
+      keys.push_back(constant.substr(2));
+      key_ints.push_back(constant[0] == 'i' ? std::stoll(constant.substr(2)) : 0);
+      labels.push_back(label("group"));
+    }
+    dispatch(key, key_type, keys, key_ints, labels, rest);
+    for (std::size_t g = 0; g < s.groups.size(); ++g) {
+      block(labels[g]);
+      line("call void @\"" + functions[g] + "\"(ptr %ctx, ptr %in, ptr %flags)");
+      br(rest);
+    }
   }
   block(rest);
   for (const Stmt& r : s.body) rule(r, outcome);
 }
 
 void Emitter::decide(const std::string& outcome) {
-  std::string permit = "false", forbid = "false";
-  for (std::uint32_t i = 0; i < f_.rules.size(); ++i) {
-    if (f_.rules[i].kind != ir::RuleKind::Permit && f_.rules[i].kind != ir::RuleKind::Forbid) continue;
-    std::string holds = tmp(), acc = tmp();
-    line(holds + " = icmp eq i64 " + status(outcome, i) + ", 1");
-    std::string& into = f_.rules[i].kind == ir::RuleKind::Permit ? permit : forbid;
-    line(acc + " = or i1 " + into + ", " + holds);
-    into = acc;
-  }
+  std::string permit = tmp(), forbid = tmp(), p1 = tmp(), f1 = tmp();
+  line(permit + " = load i64, ptr " + flag(0));
+  line(forbid + " = load i64, ptr " + flag(1));
+  line(p1 + " = icmp eq i64 " + permit + ", 1");
+  line(f1 + " = icmp eq i64 " + forbid + ", 1");
   std::string not_forbidden = tmp(), permitted = tmp(), wide = tmp();
-  line(not_forbidden + " = xor i1 " + forbid + ", true");
-  line(permitted + " = and i1 " + permit + ", " + not_forbidden);
+  line(not_forbidden + " = xor i1 " + f1 + ", true");
+  line(permitted + " = and i1 " + p1 + ", " + not_forbidden);
   line(wide + " = zext i1 " + permitted + " to i64");
-  store_scalar(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size())), kBool, wide);
-  for (std::uint32_t i = 0; i < f_.params.size(); ++i)
-    copy(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size() + 1 + i)), slots_.at(i));
+  store_scalar(at(outcome, 24), kBool, wide);
+  for (std::uint32_t i = 0; i < f_.params.size(); ++i) copy(at(outcome, 24 + 16 * static_cast<int>(1 + i)), slots_.at(i));
 }
 
 // An obligation applies when the request is permitted and its rule holds. It changes the
 // decoded message in place (the message is the request's own, in its arena).
 void Emitter::apply(const Stmt& s, const std::string& outcome) {
-  std::string permitted = boolean(at(outcome, 24 + 16 * static_cast<int>(f_.rules.size())));
-  std::string holds = tmp(), both = tmp();
-  line(holds + " = icmp eq i64 " + status(outcome, s.index) + ", 1");
+  std::string permitted = boolean(at(outcome, 24));
+  std::string status = tmp(), holds = tmp(), both = tmp();
+  line(status + " = load i64, ptr " + flag(flag_of(s.index)));
+  line(holds + " = icmp eq i64 " + status + ", 1");
   line(both + " = and i1 " + permitted + ", " + holds);
   std::string go = label("apply"), done = label("endapply");
   cond_br(both, go, done);
@@ -1414,7 +1565,7 @@ std::string Emitter::ordered(const Expr& e) {
 
 const std::vector<std::string>& glue_symbols() {
   static const std::vector<std::string> names = {"suture_rt_alloc", "suture_rt_new_record", "suture_rt_error",
-                                                 "suture_rt_hash", "suture_rt_rule_skipped"};
+                                                 "suture_rt_hash", "suture_rt_rule_skipped", "suture_rt_rule_held"};
   return names;
 }
 
@@ -1436,11 +1587,13 @@ std::string emit_llvm_ir(const ir::Module& module, const std::string& module_nam
   out << "declare void @suture_rt_error(ptr, ptr, ptr, ptr) nounwind\n";
   out << "declare i64 @suture_rt_hash(ptr, i64, i64) nounwind readonly\n";
   out << "declare void @suture_rt_rule_skipped(ptr, i32) nounwind\n";
+  out << "declare void @suture_rt_rule_held(ptr, i32) nounwind\n";
   out << "declare i32 @memcmp(ptr, ptr, i64) nounwind readonly\n";
   out << "declare { i64, i1 } @llvm.sadd.with.overflow.i64(i64, i64)\n";
   out << "declare { i64, i1 } @llvm.ssub.with.overflow.i64(i64, i64)\n";
   out << "declare { i64, i1 } @llvm.smul.with.overflow.i64(i64, i64)\n";
   out << "declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)\n";
+  out << "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)\n";
   for (const auto& [name, arity] : state.natives) {
     if (name == "fail") {
       out << "declare i1 @suture_rt_fail(ptr, ptr, ptr, ptr, ptr) nounwind\n";
@@ -1450,7 +1603,7 @@ std::string emit_llvm_ir(const ir::Module& module, const std::string& module_nam
     for (int i = 0; i < arity; ++i) out << ", ptr";
     out << ") nounwind\n";
   }
-  out << "\n" << functions;
+  out << "\n" << functions << state.helpers;
   return out.str();
 }
 

@@ -10,7 +10,9 @@ namespace suture::codegen {
 PerfectHash find_perfect_hash(const std::vector<std::string>& keys) {
   PerfectHash result;
   const std::uint64_t n = keys.size();
-  if (n == 0) return result;
+  // Perfect hashes of a useful size exist for small key sets only (the chance of no collision
+  // falls fast with n); larger sets use buckets (codegen), so the search stays cheap.
+  if (n == 0 || n > kMaxPerfectKeys) return result;
   for (std::uint64_t size = n; size <= 4 * n; ++size) {
     for (std::uint64_t seed = 0; seed < 256; ++seed) {
       std::set<std::uint64_t> used;

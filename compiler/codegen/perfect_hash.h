@@ -15,7 +15,10 @@ struct PerfectHash {
   std::vector<std::uint64_t> slot_of;  // per key, its bucket
 };
 
-// Tries sizes from n to 4n and a bounded number of seeds; deterministic.
+inline constexpr std::size_t kMaxPerfectKeys = 48;
+
+// Tries sizes from n to 4n and a bounded number of seeds; deterministic. Key sets larger than
+// kMaxPerfectKeys are not tried (found = false).
 PerfectHash find_perfect_hash(const std::vector<std::string>& keys);
 
 }  // namespace suture::codegen

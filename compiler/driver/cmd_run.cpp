@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "compiler/driver/commands.h"
@@ -112,6 +113,10 @@ int run_run(const std::vector<std::string>& args) {
   // Bitcode optimised when the pack was built needs only code generation here.
   auto bitcode = pack.manifest.build_info.find("bitcode");
   jit_options.optimise_ir = bitcode == pack.manifest.build_info.end() || bitcode->second.rfind("optimised", 0) != 0;
+  // Optimised bitcode needs only fast instruction selection: loading a large policy takes a
+  // fraction of the time for a few percent of speed. SUTURE_JIT_CODEGEN=1..3 trades back.
+  if (!jit_options.optimise_ir) jit_options.opt_level = 0;
+  if (const char* level = std::getenv("SUTURE_JIT_CODEGEN")) jit_options.opt_level = std::atoi(level);
   auto engine = runtime::Engine::create(jit_options);
   if (auto* error = std::get_if<std::string>(&engine)) {
     std::cerr << "suture: cannot start the JIT: " << *error << "\n";

@@ -40,7 +40,8 @@ commands:
   inspect PACK         show what a pack holds (entry points, schemas, hash, sizes)
   authorize PACK [--policy NAME] --requests FILE [--out FILE] [--audit FILE] [--with-resource]
                        decide NDJSON requests with a compiled policy: permit or deny, the rules
-                       that decided, skipped rules, obligations applied (and the resource)
+                       that decided, skipped rules, obligations applied (and the resource);
+                       --measure N times N in-process decisions per request instead
   version              print the version
 
 build options:

@@ -4,6 +4,7 @@
 #include "compiler/ir/evaluate.h"
 
 #include <algorithm>
+#include <set>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -110,6 +111,7 @@ class Evaluator {
   const Function& f_;
   runtime::ExecContext& ctx_;
   std::vector<Value> env_;
+  std::set<std::uint32_t> held_;  // policies: the rules that hold
 
   // ───────────────────────────── failures ─────────────────────────────
 
@@ -710,35 +712,37 @@ class Evaluator {
 
   // ───────────────────────────── policies ─────────────────────────────
 
-  // A rule's status: 1 holds, 0 does not, 2 its condition failed (skipped and reported).
+  // A rule holds (recorded in ctx.held), does not, or its condition failed (ctx.skipped).
   void rule(const Stmt& s, abi::Record* outcome) {
-    std::int64_t status = 1;
+    (void)outcome;
+    bool holds = true;
     if (s.value) {
       try {
-        status = truth(eval(*s.value)) ? 1 : 0;
+        holds = truth(eval(*s.value));
       } catch (const Rejected&) {
         ctx_.skipped.emplace_back(s.index, ctx_.error);
         ctx_.failed = false;
         ctx_.error = runtime::ExecError{};
-        status = 2;
+        holds = false;
       }
     }
-    outcome->slots[s.index] = make_int(status);
+    if (!holds) return;
+    ctx_.held.push_back(s.index);
+    held_.insert(s.index);
   }
 
   void decide(abi::Record* outcome) {
     bool permit = false, forbid = false;
-    for (std::uint32_t i = 0; i < f_.rules.size(); ++i) {
-      bool holds = outcome->slots[i].integer == 1;
-      if (f_.rules[i].kind == RuleKind::Permit) permit = permit || holds;
-      if (f_.rules[i].kind == RuleKind::Forbid) forbid = forbid || holds;
+    for (std::uint32_t i : held_) {
+      if (f_.rules[i].kind == RuleKind::Permit) permit = true;
+      if (f_.rules[i].kind == RuleKind::Forbid) forbid = true;
     }
-    outcome->slots[f_.rules.size()] = make_bool(permit && !forbid);
-    for (std::uint32_t i = 0; i < f_.params.size(); ++i) outcome->slots[f_.rules.size() + 1 + i] = env_[i];
+    outcome->slots[0] = make_bool(permit && !forbid);
+    for (std::uint32_t i = 0; i < f_.params.size(); ++i) outcome->slots[1 + i] = env_[i];
   }
 
   void apply(const Stmt& s, abi::Record* outcome) {
-    if (!truth(outcome->slots[f_.rules.size()]) || outcome->slots[s.index].integer != 1) return;
+    if (!truth(outcome->slots[0]) || !held_.count(s.index)) return;
     const Value& root = env_[s.slot];
     if (root.kind == Kind::Record) apply_at(s, root.record, 0);
   }

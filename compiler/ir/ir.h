@@ -145,9 +145,10 @@ enum class StmtOp : std::uint8_t {
   Let,   // slot = value
   Set,   // output path = value (`path` is the slot at each level; records on the way are made)
   When,  // if value { body }
-  // Policies (see Function::rules). The outcome record (Function::result) has one Int slot per
-  // rule (0 not applicable, 1 holds, 2 its condition failed: skipped and reported), then
-  // `permitted` (Bool), then the resource as the obligations left it.
+  // Policies (see Function::rules). The outcome record (Function::result) holds `permitted`
+  // (Bool), then each parameter as the obligations left it. The rules that hold are reported
+  // through ExecContext::held, those whose condition failed through ExecContext::skipped (in
+  // that order of evaluation), so an outcome costs the same whatever the number of rules.
   Rule,    // rule `index`: its condition `value` (null: always holds), a failure isolated to it
   Decide,  // permitted = some permit holds and no forbid holds
   Apply,   // obligation `index`, when permitted and its rule holds: on the field at `path` from

@@ -1047,14 +1047,8 @@ void Lowerer::policy(const sema::Symbol& symbol) {
     f.param_names.push_back(p.name.text);
     scope_.push_back({p.name.text, fresh_slot()});
   }
-  // The outcome record: a status per rule, the decision, each parameter as obligations left it.
+  // The outcome record: the decision, then each parameter as the obligations left it.
   abi::RecordDesc& outcome = m_.schemas.add_record("PolicyOutcome." + symbol.name);
-  for (std::size_t i = 0; i < decl->rules.size(); ++i) {
-    abi::FieldDesc status;
-    status.name = "rule_" + std::to_string(i);
-    status.type.kind = abi::Kind::Int;
-    outcome.fields.push_back(status);
-  }
   abi::FieldDesc permitted;
   permitted.name = "permitted";
   permitted.type.kind = abi::Kind::Bool;

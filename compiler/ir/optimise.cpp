@@ -342,7 +342,8 @@ OptimiseStats optimise(Module& module) {
   OptimiseStats stats;
   for (Function& f : module.functions) {
     fold_stmts(module, f.body, stats);
-    hoist(f, stats);
+    // A policy's rule conditions compile to functions of their own: nothing is shared between them.
+    if (!f.policy) hoist(f, stats);
   }
   return stats;
 }

@@ -48,7 +48,9 @@ struct ExecContext {
   std::uint32_t key_count = 0;
   bool failed = false;
   ExecError error;
-  // Policies: rules whose condition failed, by rule index, with why (the request goes on).
+  // Policies: the rules that hold, and the rules whose condition failed with why (the request
+  // goes on), by rule index, in evaluation order.
+  std::vector<std::uint32_t> held;
   std::vector<std::pair<std::uint32_t, ExecError>> skipped;
 
   // Records a failure (the first one wins) and returns false, so natives can `return ctx->fail(…)`.
@@ -62,6 +64,7 @@ struct ExecContext {
   void clear() {
     failed = false;
     error = ExecError{};
+    held.clear();
     skipped.clear();
   }
 };

@@ -28,6 +28,10 @@ void suture_rt_error(suture::runtime::ExecContext* ctx, const char* code, const 
   ctx->fail(code, message, path);
 }
 
+void suture_rt_rule_held(suture::runtime::ExecContext* ctx, std::int32_t rule) {
+  ctx->held.push_back(static_cast<std::uint32_t>(rule));
+}
+
 void suture_rt_rule_skipped(suture::runtime::ExecContext* ctx, std::int32_t rule) {
   ctx->skipped.emplace_back(static_cast<std::uint32_t>(rule), std::move(ctx->error));
   ctx->failed = false;
@@ -49,6 +53,7 @@ std::span<const GlueSymbol> glue_symbols() {
       {"suture_rt_error", reinterpret_cast<void*>(&suture_rt_error)},
       {"suture_rt_hash", reinterpret_cast<void*>(&suture_rt_hash)},
       {"suture_rt_rule_skipped", reinterpret_cast<void*>(&suture_rt_rule_skipped)},
+      {"suture_rt_rule_held", reinterpret_cast<void*>(&suture_rt_rule_held)},
   };
   return symbols;
 }

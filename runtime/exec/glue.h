@@ -24,4 +24,6 @@ void suture_rt_error(suture::runtime::ExecContext* ctx, const char* code, const 
 std::uint64_t suture_rt_hash(const char* text, std::int64_t size, std::int64_t seed);
 // A policy rule's condition failed: its failure moves to ctx->skipped and the request goes on.
 void suture_rt_rule_skipped(suture::runtime::ExecContext* ctx, std::int32_t rule);
+// A policy rule holds: recorded in ctx->held for the decision's explanation.
+void suture_rt_rule_held(suture::runtime::ExecContext* ctx, std::int32_t rule);
 }

@@ -55,10 +55,13 @@ void PolicyRunner::set_keys(std::vector<NamedKey> keys) {
 std::optional<Rejection> PolicyRunner::decode(std::string_view request, Arena& arena, std::vector<abi::Value>& params) {
   params.assign(param_names_.size(), abi::Value{});
   std::vector<bool> seen(param_names_.size(), false);
-  simdjson::padded_string padded(request);
-  od::parser parser;
+  // The request is copied once with simdjson's padding into a buffer the runner keeps.
+  request_buffer_.assign(request.data(), request.size());
+  request_buffer_.append(simdjson::SIMDJSON_PADDING, '\0');
+  if (!parser_) parser_ = std::make_shared<od::parser>();
+  auto& parser = *static_cast<od::parser*>(parser_.get());
   od::document doc;
-  if (parser.iterate(padded).get(doc)) return request_error("REQUEST_MALFORMED", "$", "the request is not JSON");
+  if (parser.iterate(request_buffer_.data(), request.size(), request_buffer_.size()).get(doc)) return request_error("REQUEST_MALFORMED", "$", "the request is not JSON");
   od::object object;
   if (doc.get_object().get(object))
     return request_error("REQUEST_MALFORMED", "$", "a request is a JSON object with one member per policy parameter");
@@ -139,16 +142,16 @@ bool PolicyRunner::run(const std::vector<abi::Value>& params, Arena& arena, Deci
   if (function_(&context_, &outcome, params.data()) != 0) return false;
   if (report == nullptr) return true;
   const auto& rules = entry_->rules;
-  const abi::Record& o = *outcome.record;
-  report->permitted = o.slots[rules.size()].boolean;
+  report->permitted = outcome.record->slots[0].boolean;
   report->deciding.clear();
   report->skipped.clear();
   report->obligations.clear();
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    bool holds = o.slots[i].integer == 1;
+  std::vector<std::uint32_t> held = context_.held;
+  std::sort(held.begin(), held.end());
+  for (std::uint32_t i : held) {
     const std::string& kind = rules[i].kind;
-    if (holds && kind == (report->permitted ? "permit" : "forbid")) report->deciding.push_back(rules[i].label);
-    if (holds && report->permitted && kind != "permit" && kind != "forbid")
+    if (kind == (report->permitted ? "permit" : "forbid")) report->deciding.push_back(rules[i].label);
+    if (report->permitted && kind != "permit" && kind != "forbid")
       report->obligations.push_back({rules[i].label, kind, rules[i].path});
   }
   auto skipped = context_.skipped;

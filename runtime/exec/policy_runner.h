@@ -75,6 +75,8 @@ class PolicyRunner {
   std::vector<abi::Value> prepared_;
   ExecContext context_;
   std::vector<NamedKey> keys_;
+  std::string request_buffer_;
+  std::shared_ptr<void> parser_;  // a simdjson On-Demand parser, reused (its type stays out of this header)
 };
 
 // `{"request":N,"decision":"permit"|"deny","rules":[…],"skipped":[{"rule":…,"code":…,"path":…,

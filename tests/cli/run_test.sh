@@ -80,5 +80,33 @@ run hl7_stream_mapped 1 "$suture" run "$dir/adt.spk" --in "$dir/adt.hl7" --rejec
 check hl7_two_rows test "$(wc -l <"$dir/out")" -eq 2
 check hl7_wrong_type_rejected grep -q '"message":2,"code":"HL7_UNEXPECTED_MESSAGE_TYPE","path":"MSH-9"' "$dir/adt.rejects"
 
+run build_policy_pack 0 "$suture" build "$root/tests/build/ir/policy_access.sut" -o "$dir/policy.spk"
+printf 'secret' >"$dir/mrn.key"
+run authorize_decides_every_request 0 "$suture" authorize "$dir/policy.spk" --requests "$root/tests/fixtures/policy_requests.ndjson" \
+  --key mrn-key="$dir/mrn.key" --audit "$dir/audit.ndjson"
+check one_decision_per_request test "$(wc -l <"$dir/out")" -eq "$(wc -l <"$root/tests/fixtures/policy_requests.ndjson")"
+check decisions_name_their_rules python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert {r["decision"] for r in rows} == {"permit", "deny"}
+assert all(r["rules"] for r in rows if r["decision"] == "permit")
+assert any(r["skipped"] for r in rows), "the broken rule is skipped somewhere"
+assert all(o["path"].startswith("$") for r in rows for o in r["obligations"])' "$dir/out"
+check audit_has_no_phi python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows and all(len(r["decision_id"]) == 36 and len(r["pack"]) == 64 for r in rows)
+text = open(sys.argv[1]).read()
+assert "738472983" not in text and "Pieter" not in text and "error" not in text' "$dir/audit.ndjson"
+run authorize_without_key_refuses_pseudonymising 1 "$suture" authorize "$dir/policy.spk" --requests "$root/tests/fixtures/policy_requests.ndjson"
+check missing_key_is_named grep -q '"code":"KEY_UNKNOWN"' "$dir/out"
+printf '{"principal":{"id":"u","kind":"human","role":"x","roles":[],"scopes":[],"attributes":{}},"action":"read"}\n{"nope":1}\n' >"$dir/bad_requests.ndjson"
+run bad_requests_refused 1 "$suture" authorize "$dir/policy.spk" --requests "$dir/bad_requests.ndjson" --key mrn-key="$dir/mrn.key"
+check missing_member_named grep -q '"request":1,"code":"REQUEST_MISSING_MEMBER","path":"$.res"' "$dir/out"
+check unknown_member_named grep -q '"request":2,"code":"REQUEST_UNKNOWN_MEMBER","path":"$.nope"' "$dir/out"
+run measure_reports_a_median 0 "$suture" authorize "$dir/policy.spk" --requests "$root/tests/fixtures/policy_requests.ndjson" \
+  --key mrn-key="$dir/mrn.key" --measure 10
+check measure_prints_ns grep -q "median .* ns" "$dir/out"
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]
