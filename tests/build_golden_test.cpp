@@ -31,7 +31,8 @@ std::vector<BuildCase> discover() {
   std::vector<BuildCase> cases;
   for (const auto& entry : fs::recursive_directory_iterator(kRoot / "tests" / "build"))
     if (entry.is_regular_file() && entry.path().extension() == ".sut")
-      cases.push_back({fs::relative(entry.path(), kRoot / "tests" / "build").replace_extension().string(), entry.path()});
+      cases.push_back(
+          {fs::relative(entry.path(), kRoot / "tests" / "build").replace_extension().string(), entry.path()});
   std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return cases;
 }

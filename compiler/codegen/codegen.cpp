@@ -382,9 +382,7 @@ std::string Emitter::gen(const Expr& e) {
   switch (e.op) {
     case Op::Const: return constant(e);
     case Op::Local: return slots_.at(e.slot);
-    case Op::Let:
-      slots_[e.slot] = gen(*e.args[0]);
-      return gen(*e.args[1]);
+    case Op::Let: slots_[e.slot] = gen(*e.args[0]); return gen(*e.args[1]);
     case Op::If: return conditional(e);
     case Op::Field: return field(e);
     case Op::Index: {
@@ -776,8 +774,7 @@ void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const s
       cond_br(same_len, bytes, on_miss);
       block(bytes);
       std::string c = tmp(), z = tmp();
-      line(c + " = call i32 @memcmp(ptr " + text + ", ptr " + s_.string(k) + ", i64 " + std::to_string(k.size()) +
-           ")");
+      line(c + " = call i32 @memcmp(ptr " + text + ", ptr " + s_.string(k) + ", i64 " + std::to_string(k.size()) + ")");
       line(z + " = icmp eq i32 " + c + ", 0");
       cond_br(z, case_labels[i], on_miss);
     };
@@ -964,9 +961,9 @@ std::string Emitter::loop_op(const Expr& e) {
     line(position + " = sub i64 " + from_end + ", 1");
   }
   std::string item = element(items, position);
-  const bool binds = e.args.size() > 1 && (e.op == Op::First || e.op == Op::Last || e.op == Op::Any ||
-                                           e.op == Op::All || e.op == Op::Count || e.op == Op::Filter ||
-                                           e.op == Op::Map || e.op == Op::FlatMap);
+  const bool binds =
+      e.args.size() > 1 && (e.op == Op::First || e.op == Op::Last || e.op == Op::Any || e.op == Op::All ||
+                            e.op == Op::Count || e.op == Op::Filter || e.op == Op::Map || e.op == Op::FlatMap);
   if (binds) slots_[e.slot] = item;  // the lambda's parameter
   auto predicate = [&]() -> std::string {
     if (e.args.size() < 2) return "true";
@@ -1185,7 +1182,8 @@ std::string Emitter::group_function(const std::vector<Stmt>& rules, const std::s
       flag_index_[i] = static_cast<int>(count++);
   for (const Stmt& r : rules) rule(r, "");
   line("ret void");
-  std::string text = "define internal void @\"" + name + "\"(ptr noalias %ctx, ptr noalias %in, ptr noalias %flags) noinline {\n";
+  std::string text =
+      "define internal void @\"" + name + "\"(ptr noalias %ctx, ptr noalias %in, ptr noalias %flags) noinline {\n";
   text += "entry:\n" + allocas_ + body_ + "fail:\n  unreachable\n}\n";
   return text;
 }
@@ -1229,10 +1227,10 @@ void Emitter::index(const Stmt& s, const std::string& outcome) {
       }
     }
     offset_list += ", i64 " + std::to_string(at_entry);
-    s_.globals += entries + " = private unnamed_addr constant [" + std::to_string(at_entry) + " x { ptr, i64, ptr }] [" +
-                  entry_list + "], align 8\n";
-    s_.globals += offsets + " = private unnamed_addr constant [" + std::to_string(size + 1) + " x i64] [" + offset_list +
-                  "], align 8\n";
+    s_.globals += entries + " = private unnamed_addr constant [" + std::to_string(at_entry) +
+                  " x { ptr, i64, ptr }] [" + entry_list + "], align 8\n";
+    s_.globals += offsets + " = private unnamed_addr constant [" + std::to_string(size + 1) + " x i64] [" +
+                  offset_list + "], align 8\n";
     std::string text = pointer(key), len = tmp(), h = tmp(), bucket = tmp(), bucket1 = tmp();
     line(len + " = zext i32 " + aux(key) + " to i64");
     line(h + " = call i64 @suture_rt_hash(ptr " + text + ", i64 " + len + ", i64 0)");
@@ -1305,7 +1303,8 @@ void Emitter::decide(const std::string& outcome) {
   line(permitted + " = and i1 " + p1 + ", " + not_forbidden);
   line(wide + " = zext i1 " + permitted + " to i64");
   store_scalar(at(outcome, 24), kBool, wide);
-  for (std::uint32_t i = 0; i < f_.params.size(); ++i) copy(at(outcome, 24 + 16 * static_cast<int>(1 + i)), slots_.at(i));
+  for (std::uint32_t i = 0; i < f_.params.size(); ++i)
+    copy(at(outcome, 24 + 16 * static_cast<int>(1 + i)), slots_.at(i));
 }
 
 // An obligation applies when the request is permitted and its rule holds. It changes the
@@ -1564,8 +1563,8 @@ std::string Emitter::ordered(const Expr& e) {
 }  // namespace
 
 const std::vector<std::string>& glue_symbols() {
-  static const std::vector<std::string> names = {"suture_rt_alloc", "suture_rt_new_record", "suture_rt_error",
-                                                 "suture_rt_hash", "suture_rt_rule_skipped", "suture_rt_rule_held"};
+  static const std::vector<std::string> names = {"suture_rt_alloc", "suture_rt_new_record",   "suture_rt_error",
+                                                 "suture_rt_hash",  "suture_rt_rule_skipped", "suture_rt_rule_held"};
   return names;
 }
 

@@ -11,7 +11,7 @@ namespace suture::codegen {
 struct PerfectHash {
   bool found = false;
   std::uint64_t seed = 0;
-  std::uint64_t size = 0;                // buckets: hash % size
+  std::uint64_t size = 0;              // buckets: hash % size
   std::vector<std::uint64_t> slot_of;  // per key, its bucket
 };
 

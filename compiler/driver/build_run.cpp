@@ -46,7 +46,8 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   if (run->diagnostics.error_count() > 0) return run;
   for (std::size_t i = 0; i < mappings.size(); ++i)
     module->functions[i].symbol = mappings[i]->module->name + "." + mappings[i]->name;
-  for (sema::ModuleInfo* m : program.modules()) (m->from_stdlib ? run->schema_modules : run->modules).push_back(m->name);
+  for (sema::ModuleInfo* m : program.modules())
+    (m->from_stdlib ? run->schema_modules : run->modules).push_back(m->name);
   if (options.optimise) run->stats = ir::optimise(*module);
   run->llvm_ir = codegen::emit_llvm_ir(*module, run->modules.empty() ? "pack" : run->modules.front());
   run->module = std::move(module);

@@ -23,8 +23,8 @@ struct BuildRun {
   SourceManager sources;
   DiagnosticSink diagnostics;
   bool inputs_ok = true;
-  std::unique_ptr<ir::Module> module;  // set when there were no errors
-  std::vector<std::string> modules;    // the user's modules compiled (for the manifest)
+  std::unique_ptr<ir::Module> module;       // set when there were no errors
+  std::vector<std::string> modules;         // the user's modules compiled (for the manifest)
   std::vector<std::string> schema_modules;  // standard-library modules they use
   ir::OptimiseStats stats;
   std::string llvm_ir;

@@ -15,6 +15,7 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/keys.h"
+#include "runtime/exec/pack_engine.h"
 #include "runtime/exec/policy_runner.h"
 #include "runtime/io/message_stream.h"
 #include "runtime/natives/natives.h"
@@ -69,9 +70,12 @@ int measure(runtime::PolicyRunner& runner, int in_fd, std::size_t repeat) {
     return 1;
   }
   std::sort(per_decision.begin(), per_decision.end());
-  auto at = [&](double q) { return per_decision[static_cast<std::size_t>(q * static_cast<double>(per_decision.size() - 1))]; };
-  std::printf("rules %zu, requests %zu, decisions each %zu: median %.0f ns, p99 %.0f ns per decision (with explanation)\n",
-              runner.entry().rules.size(), per_decision.size(), repeat, at(0.5), at(0.99));
+  auto at = [&](double q) {
+    return per_decision[static_cast<std::size_t>(q * static_cast<double>(per_decision.size() - 1))];
+  };
+  std::printf(
+      "rules %zu, requests %zu, decisions each %zu: median %.0f ns, p99 %.0f ns per decision (with explanation)\n",
+      runner.entry().rules.size(), per_decision.size(), repeat, at(0.5), at(0.99));
   return 0;
 }
 
@@ -86,25 +90,33 @@ int run_authorize(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     const std::string* v = nullptr;
-    if (a == "--policy" || a == "--requests" || a == "--out" || a == "--audit" || a == "--key" ||
-        a == "--measure") {
+    if (a == "--policy" || a == "--requests" || a == "--out" || a == "--audit" || a == "--key" || a == "--measure") {
       v = value();
       if (!v) return usage_error(a + " needs a value");
     }
-    if (a == "--policy") policy = *v;
-    else if (a == "--requests") requests_path = *v;
-    else if (a == "--out") out_path = *v;
-    else if (a == "--audit") audit_path = *v;
-    else if (a == "--with-resource") with_resource = true;
-    else if (a == "--measure") repeat = static_cast<std::size_t>(std::max(1L, std::atol(v->c_str())));
+    if (a == "--policy")
+      policy = *v;
+    else if (a == "--requests")
+      requests_path = *v;
+    else if (a == "--out")
+      out_path = *v;
+    else if (a == "--audit")
+      audit_path = *v;
+    else if (a == "--with-resource")
+      with_resource = true;
+    else if (a == "--measure")
+      repeat = static_cast<std::size_t>(std::max(1L, std::atol(v->c_str())));
     else if (a == "--key") {
       if (auto error = keys.add(*v)) return usage_error(*error);
-    }
-    else if (!a.empty() && a[0] == '-') return usage_error("unknown option `" + a + "`");
-    else if (pack_path.empty()) pack_path = a;
-    else return usage_error("authorize takes one pack");
+    } else if (!a.empty() && a[0] == '-')
+      return usage_error("unknown option `" + a + "`");
+    else if (pack_path.empty())
+      pack_path = a;
+    else
+      return usage_error("authorize takes one pack");
   }
-  if (pack_path.empty()) return usage_error("authorize needs a pack: suture authorize pack.spk --policy NAME --requests FILE");
+  if (pack_path.empty())
+    return usage_error("authorize needs a pack: suture authorize pack.spk --policy NAME --requests FILE");
   auto loaded = pack::read_pack_file(pack_path);
   if (auto* error = std::get_if<pack::PackError>(&loaded)) {
     std::cerr << "suture: " << error->code << ": " << error->message << "\n";
@@ -112,19 +124,11 @@ int run_authorize(const std::vector<std::string>& args) {
   }
   const pack::LoadedPack& pack = std::get<pack::LoadedPack>(loaded);
   if (policy.empty()) {
-    std::size_t policies = 0;
-    for (const auto& e : pack.manifest.entry_points)
-      if (e.kind == pack::EntryKind::Policy) ++policies, policy = e.name;
-    if (policies != 1) return usage_error("the pack has " + std::to_string(policies) + " policies: name one with --policy");
+    auto only = runtime::only_entry(pack, pack::EntryKind::Policy);
+    if (only.index() == 1) return usage_error(std::get<1>(only) + " with --policy");
+    policy = std::get<0>(only);
   }
-  runtime::jit::Options jit_options;
-  auto bitcode = pack.manifest.build_info.find("bitcode");
-  jit_options.optimise_ir = bitcode == pack.manifest.build_info.end() || bitcode->second.rfind("optimised", 0) != 0;
-  // Optimised bitcode needs only fast instruction selection: loading a large policy takes a
-  // fraction of the time for a few percent of speed. SUTURE_JIT_CODEGEN=1..3 trades back.
-  if (!jit_options.optimise_ir) jit_options.opt_level = 0;
-  if (const char* level = std::getenv("SUTURE_JIT_CODEGEN")) jit_options.opt_level = std::atoi(level);
-  auto engine = runtime::Engine::create(jit_options);
+  auto engine = runtime::engine_for(pack);
   if (auto* error = std::get_if<std::string>(&engine)) {
     std::cerr << "suture: cannot start the JIT: " << *error << "\n";
     return 2;
@@ -138,8 +142,9 @@ int run_authorize(const std::vector<std::string>& args) {
   runner.set_keys(keys.keys());
   int in_fd = requests_path.empty() || requests_path == "-" ? STDIN_FILENO
                                                             : ::open(requests_path.c_str(), O_RDONLY | O_CLOEXEC);
-  int out_fd = out_path.empty() || out_path == "-" ? STDOUT_FILENO
-                                                   : ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int out_fd = out_path.empty() || out_path == "-"
+                   ? STDOUT_FILENO
+                   : ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int audit_fd = audit_path.empty() ? -1 : ::open(audit_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (in_fd < 0 || out_fd < 0 || (!audit_path.empty() && audit_fd < 0)) {
     std::cerr << "suture: cannot open " << (in_fd < 0 ? requests_path : out_fd < 0 ? out_path : audit_path) << "\n";

@@ -14,6 +14,7 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/keys.h"
 #include "runtime/exec/mapping_runner.h"
+#include "runtime/exec/pack_engine.h"
 #include "runtime/io/message_stream.h"
 
 namespace suture::driver {
@@ -70,26 +71,39 @@ int run_run(const std::vector<std::string>& args) {
       v = value();
       if (!v) return usage_error(a + " needs a value");
     }
-    if (a == "--mapping") mapping = *v;
-    else if (a == "--in") in_path = *v;
-    else if (a == "--out") out_path = *v;
-    else if (a == "--rejects") rejects_path = *v;
-    else if (a == "--format") format = *v;
-    else if (a == "--odoo") odoo = *v;
+    if (a == "--mapping")
+      mapping = *v;
+    else if (a == "--in")
+      in_path = *v;
+    else if (a == "--out")
+      out_path = *v;
+    else if (a == "--rejects")
+      rejects_path = *v;
+    else if (a == "--format")
+      format = *v;
+    else if (a == "--odoo")
+      odoo = *v;
     else if (a == "--key") {
       if (auto error = keys.add(*v)) return usage_error(*error);
-    }
-    else if (a == "--stats") stats = true;
-    else if (!a.empty() && a[0] == '-') return usage_error("unknown option `" + a + "`");
-    else if (pack_path.empty()) pack_path = a;
-    else return usage_error("run takes one pack");
+    } else if (a == "--stats")
+      stats = true;
+    else if (!a.empty() && a[0] == '-')
+      return usage_error("unknown option `" + a + "`");
+    else if (pack_path.empty())
+      pack_path = a;
+    else
+      return usage_error("run takes one pack");
   }
   if (pack_path.empty()) return usage_error("run needs a pack: suture run pack.spk --mapping NAME");
   runtime::io::StreamOptions stream_options;
-  if (format == "ndjson") stream_options.format = runtime::io::Format::Ndjson;
-  else if (format == "json") stream_options.format = runtime::io::Format::JsonDocument;
-  else if (format == "hl7v2") stream_options.format = runtime::io::Format::Hl7v2;
-  else if (format != "auto") return usage_error("--format takes auto, ndjson, json or hl7v2");
+  if (format == "ndjson")
+    stream_options.format = runtime::io::Format::Ndjson;
+  else if (format == "json")
+    stream_options.format = runtime::io::Format::JsonDocument;
+  else if (format == "hl7v2")
+    stream_options.format = runtime::io::Format::Hl7v2;
+  else if (format != "auto")
+    return usage_error("--format takes auto, ndjson, json or hl7v2");
   if (odoo != "row" && odoo != "vals") return usage_error("--odoo takes row or vals");
 
   auto start = std::chrono::steady_clock::now();
@@ -101,23 +115,11 @@ int run_run(const std::vector<std::string>& args) {
   const pack::LoadedPack& pack = std::get<pack::LoadedPack>(loaded);
   double read_ms = ms_since(start);
   if (mapping.empty()) {
-    std::size_t mappings = 0;
-    for (const auto& e : pack.manifest.entry_points)
-      if (e.kind == pack::EntryKind::Mapping) {
-        ++mappings;
-        mapping = e.name;
-      }
-    if (mappings != 1) return usage_error("the pack has " + std::to_string(mappings) + " mappings: name one with --mapping");
+    auto only = runtime::only_entry(pack, pack::EntryKind::Mapping);
+    if (only.index() == 1) return usage_error(std::get<1>(only) + " with --mapping");
+    mapping = std::get<0>(only);
   }
-  runtime::jit::Options jit_options;
-  // Bitcode optimised when the pack was built needs only code generation here.
-  auto bitcode = pack.manifest.build_info.find("bitcode");
-  jit_options.optimise_ir = bitcode == pack.manifest.build_info.end() || bitcode->second.rfind("optimised", 0) != 0;
-  // Optimised bitcode needs only fast instruction selection: loading a large policy takes a
-  // fraction of the time for a few percent of speed. SUTURE_JIT_CODEGEN=1..3 trades back.
-  if (!jit_options.optimise_ir) jit_options.opt_level = 0;
-  if (const char* level = std::getenv("SUTURE_JIT_CODEGEN")) jit_options.opt_level = std::atoi(level);
-  auto engine = runtime::Engine::create(jit_options);
+  auto engine = runtime::engine_for(pack);
   if (auto* error = std::get_if<std::string>(&engine)) {
     std::cerr << "suture: cannot start the JIT: " << *error << "\n";
     return 2;
@@ -131,7 +133,8 @@ int run_run(const std::vector<std::string>& args) {
   double load_ms = ms_since(start);
   auto& run = *std::get<std::unique_ptr<runtime::MappingRunner>>(runner);
   run.set_keys(keys.keys());
-  run.set_odoo_output(odoo == "vals" ? runtime::MappingRunner::OdooOutput::Vals : runtime::MappingRunner::OdooOutput::Row);
+  run.set_odoo_output(odoo == "vals" ? runtime::MappingRunner::OdooOutput::Vals
+                                     : runtime::MappingRunner::OdooOutput::Row);
 
   int in_fd = in_path.empty() || in_path == "-" ? STDIN_FILENO : ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in_fd < 0) {
@@ -175,8 +178,9 @@ int run_run(const std::vector<std::string>& args) {
   if (stats || rejected > 0)
     std::cerr << "suture run: " << read << " message(s), " << mapped << " mapped, " << rejected << " rejected"
               << (stats ? "; pack loaded and compiled in " + fixed(load_ms) + " ms (read and verify " + fixed(read_ms) +
-                             ", JIT start " + fixed(jit_ms) + ", compile " + fixed(load_ms - read_ms - jit_ms) + ")"
-                       : std::string()) << "\n";
+                              ", JIT start " + fixed(jit_ms) + ", compile " + fixed(load_ms - read_ms - jit_ms) + ")"
+                        : std::string())
+              << "\n";
   return rejected > 0 ? 1 : 0;
 }
 

@@ -41,7 +41,8 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
     entry.name = f.name;
     entry.kind = f.policy ? pack::EntryKind::Policy : pack::EntryKind::Mapping;
     entry.param_names = f.param_names;
-    for (const ir::PolicyRule& r : f.rules) entry.rules.push_back({r.label, ir::to_string(r.kind), r.json_path, r.source});
+    for (const ir::PolicyRule& r : f.rules)
+      entry.rules.push_back({r.label, ir::to_string(r.kind), r.json_path, r.source});
     entry.symbol = f.symbol;
     for (const ir::Type* p : f.params) entry.param_types.push_back(ir::display(p));
     entry.result_type = ir::display(f.result);
@@ -77,8 +78,8 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
   }
   std::size_t policies = 0;
   for (const ir::Function& f : module.functions) policies += f.policy ? 1 : 0;
-  std::cerr << "built " << path << ": " << module.functions.size() - policies << " mapping(s), " << policies
-            << " polic" << (policies == 1 ? "y" : "ies") << ", " << bytes.size() << " bytes\n";
+  std::cerr << "built " << path << ": " << module.functions.size() - policies << " mapping(s), " << policies << " polic"
+            << (policies == 1 ? "y" : "ies") << ", " << bytes.size() << " bytes\n";
   return true;
 }
 

@@ -4,12 +4,12 @@
 #include "compiler/ir/evaluate.h"
 
 #include <algorithm>
-#include <set>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <new>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>

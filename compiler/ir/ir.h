@@ -22,8 +22,8 @@
 namespace suture::ir {
 
 enum class TypeKind : std::uint8_t {
-  Null,  // the type of `null`
-  Never, // the type of `fail(…)`
+  Null,   // the type of `null`
+  Never,  // the type of `fail(…)`
   Bool,
   Int,
   Decimal,
@@ -41,11 +41,11 @@ enum class TypeKind : std::uint8_t {
 
 struct Type {
   TypeKind kind = TypeKind::Json;
-  bool optional = false;  // T?
-  bool fallible = false;  // T!
-  const Type* element = nullptr;             // List
-  const abi::RecordDesc* record = nullptr;   // Record
-  std::uint32_t record_index = 0;            // its index in the pack's SchemaSet
+  bool optional = false;                    // T?
+  bool fallible = false;                    // T!
+  const Type* element = nullptr;            // List
+  const abi::RecordDesc* record = nullptr;  // Record
+  std::uint32_t record_index = 0;           // its index in the pack's SchemaSet
   const abi::EnumDesc* enumeration = nullptr;
   std::uint32_t enum_index = 0;
   bool odoo_id = false;  // an Int that is an Odoo record id
@@ -55,13 +55,13 @@ std::string display(const Type* t);  // "string?", "list<Patient>", "PatientGend
 
 enum class Op : std::uint8_t {
   // leaves
-  Const,   // literal: `text` (strings, decimals, dates…), `integer` (int, bool, enum index, ms)
-  Local,   // a parameter, let or lambda binding: `slot`
+  Const,  // literal: `text` (strings, decimals, dates…), `integer` (int, bool, enum index, ms)
+  Local,  // a parameter, let or lambda binding: `slot`
   // structure
-  Let,     // slot = args[0] in args[1]
-  If,      // args[0] ? args[1] : args[2]
-  Field,   // args[0].field `index` (slot); `chain`: absent base gives absent
-  Index,   // args[0][args[1]] (list, by int) → T?
+  Let,       // slot = args[0] in args[1]
+  If,        // args[0] ? args[1] : args[2]
+  Field,     // args[0].field `index` (slot); `chain`: absent base gives absent
+  Index,     // args[0][args[1]] (list, by int) → T?
   Coalesce,  // args[0] ?? args[1]
   Fail,      // rejects the message: args = [code?, reason], `text` = JSON path of the value
   // logic and arithmetic
@@ -108,7 +108,7 @@ enum class Op : std::uint8_t {
   Skip,
   IsPresent,  // args[0] != null, for narrowing-free tests the lowering writes
   // ordering (stable: equal keys keep their order); `slot` binds the element in args[1], the key
-  Sort,   // args[0] sorted by its elements
+  Sort,  // args[0] sorted by its elements
   SortBy,
   MinBy,  // the first element with the least key (absent on an empty list)
   MaxBy,  // the first element with the greatest key
@@ -120,9 +120,9 @@ struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct TableEntry {
-  std::string key;         // canonical text of the key literal (enum code for enum keys)
+  std::string key;  // canonical text of the key literal (enum code for enum keys)
   std::int64_t key_int = 0;
-  ExprPtr value;           // a constant
+  ExprPtr value;  // a constant
 };
 
 struct Expr {
@@ -183,8 +183,8 @@ struct Stmt {
 // A rule of a policy as decisions name it.
 struct PolicyRule {
   RuleKind kind = RuleKind::Permit;
-  std::string label;  // as written, or "<kind>#<n>" (1-based among all rules) when unlabelled
-  std::string path;   // obligations: the field path as written ("res.telecom")
+  std::string label;      // as written, or "<kind>#<n>" (1-based among all rules) when unlabelled
+  std::string path;       // obligations: the field path as written ("res.telecom")
   std::string json_path;  // obligations: "$.telecom", "$.identifier[*].value"
   std::uint32_t source = 0;
 };
@@ -194,12 +194,12 @@ struct PolicyRule {
 struct Function {
   bool policy = false;
   std::vector<PolicyRule> rules;
-  std::string name;     // as declared
-  std::string symbol;   // in the generated module
+  std::string name;                 // as declared
+  std::string symbol;               // in the generated module
   std::vector<const Type*> params;  // slots 0..n-1
   std::vector<std::string> param_names;
-  std::uint32_t slot_count = 0;     // params, lets and lambda bindings
-  const Type* result = nullptr;     // a Record type
+  std::uint32_t slot_count = 0;  // params, lets and lambda bindings
+  const Type* result = nullptr;  // a Record type
   std::vector<Stmt> body;
 };
 

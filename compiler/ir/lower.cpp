@@ -358,7 +358,8 @@ ExprPtr Lowerer::literal(const ast::Literal& lit, const Type* t, Span at) {
     // The checker types a string literal meeting an enum as the enum: store the member index.
     const auto& codes = plain->enumeration->codes;
     auto it = std::find(codes.begin(), codes.end(), lit.text);
-    if (it == codes.end()) return unsupported(at, "the code \"" + lit.text + "\" (not a member of " + display(plain) + ")");
+    if (it == codes.end())
+      return unsupported(at, "the code \"" + lit.text + "\" (not a member of " + display(plain) + ")");
     e->integer = it - codes.begin();
     e->type = plain;
   }
@@ -749,12 +750,12 @@ ExprPtr Lowerer::lambda(const ast::Expr& l, const Type* element, std::uint32_t& 
 
 ExprPtr Lowerer::collection_op(const ast::Expr& e, ExprPtr receiver) {
   static const std::map<std::string, Op> ops = {
-      {"first", Op::First},     {"last", Op::Last},    {"any", Op::Any},         {"all", Op::All},
-      {"count", Op::Count},     {"filter", Op::Filter}, {"map", Op::Map},        {"flat_map", Op::FlatMap},
-      {"size", Op::Size},       {"is_empty", Op::IsEmpty}, {"contains", Op::Contains}, {"sum", Op::Sum},
-      {"min", Op::Min},         {"max", Op::Max},      {"distinct", Op::Distinct}, {"to_set", Op::Distinct},
-      {"take", Op::Take},       {"skip", Op::Skip},    {"sort", Op::Sort},       {"sort_by", Op::SortBy},
-      {"min_by", Op::MinBy},    {"max_by", Op::MaxBy}};
+      {"first", Op::First},  {"last", Op::Last},        {"any", Op::Any},           {"all", Op::All},
+      {"count", Op::Count},  {"filter", Op::Filter},    {"map", Op::Map},           {"flat_map", Op::FlatMap},
+      {"size", Op::Size},    {"is_empty", Op::IsEmpty}, {"contains", Op::Contains}, {"sum", Op::Sum},
+      {"min", Op::Min},      {"max", Op::Max},          {"distinct", Op::Distinct}, {"to_set", Op::Distinct},
+      {"take", Op::Take},    {"skip", Op::Skip},        {"sort", Op::Sort},         {"sort_by", Op::SortBy},
+      {"min_by", Op::MinBy}, {"max_by", Op::MaxBy}};
   const std::string& name = e.name.text;
   const Type* list = m_.plain(receiver->type);
   if (name == "to_list") return receiver;
@@ -862,8 +863,7 @@ ExprPtr Lowerer::record_literal(const ast::Expr& e) {
 
 // ───────────────────────────── statements ─────────────────────────────
 
-void Lowerer::statements(const std::vector<ast::MappingStmtPtr>& body, std::vector<Stmt>& out,
-                         const Type* output) {
+void Lowerer::statements(const std::vector<ast::MappingStmtPtr>& body, std::vector<Stmt>& out, const Type* output) {
   std::size_t mark = scope_.size();
   for (const auto& s : body) {
     Stmt stmt;
@@ -997,9 +997,12 @@ void Lowerer::index_rules(std::vector<Stmt>& rules) {
     while (root->op == Op::Field) root = root->args[0].get();
     if (root->op != Op::Local) return false;
     TypeKind vk = v->type->kind;
-    if (vk == TypeKind::String) constant = "s:" + v->text;
-    else if (vk == TypeKind::Int || vk == TypeKind::Enum || vk == TypeKind::Bool) constant = "i:" + std::to_string(v->integer);
-    else return false;
+    if (vk == TypeKind::String)
+      constant = "s:" + v->text;
+    else if (vk == TypeKind::Int || vk == TypeKind::Enum || vk == TypeKind::Bool)
+      constant = "i:" + std::to_string(v->integer);
+    else
+      return false;
     if (m_.plain(k->type)->kind != vk) return false;
     key = print(*k);
     return true;

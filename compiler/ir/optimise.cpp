@@ -123,7 +123,8 @@ void fold(Module& m, ExprPtr& e, OptimiseStats& stats) {
           return std::find(codes.begin(), codes.end(), entry.key) != codes.end();
         });
         if (all_codes) {
-          for (auto& entry : e->entries) entry.key_int = std::find(codes.begin(), codes.end(), entry.key) - codes.begin();
+          for (auto& entry : e->entries)
+            entry.key_int = std::find(codes.begin(), codes.end(), entry.key) - codes.begin();
           ExprPtr inner = std::move(args[0]->args[0]);
           args[0] = std::move(inner);
           ++stats.folded;

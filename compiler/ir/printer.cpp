@@ -67,7 +67,8 @@ void print_expr(std::ostream& out, const Expr& e) {
     case Op::Fail: out << " at " << quote(e.text); break;
     case Op::RecordLit:
       out << " [";
-      for (std::size_t i = 0; i < e.fields.size(); ++i) out << (i ? " " : "") << e.type->record->fields[e.fields[i]].name;
+      for (std::size_t i = 0; i < e.fields.size(); ++i)
+        out << (i ? " " : "") << e.type->record->fields[e.fields[i]].name;
       out << "]";
       break;
     case Op::Table:
@@ -128,11 +129,12 @@ void print_stmts(std::ostream& out, const std::vector<Stmt>& body, int depth) {
       case StmtOp::Decide: out << "decide\n"; break;
       case StmtOp::Apply: {
         out << "apply " << s.index << " to %" << s.slot;
-        for (std::size_t i = 0; i < s.path.size(); ++i)
-          out << "." << s.path_types[i]->record->fields[s.path[i]].name;
+        for (std::size_t i = 0; i < s.path.size(); ++i) out << "." << s.path_types[i]->record->fields[s.path[i]].name;
         if (!s.text.empty()) out << " " << s.text;
         if (s.value) {
-          out << (s.lambda_slot || s.value->type->kind == TypeKind::Bool ? " where %" + std::to_string(s.lambda_slot) + " " : " keep ");
+          out << (s.lambda_slot || s.value->type->kind == TypeKind::Bool
+                      ? " where %" + std::to_string(s.lambda_slot) + " "
+                      : " keep ");
           print_expr(out, *s.value);
           if (s.value->type->kind != TypeKind::Bool) out << (s.keep_last ? " last" : " first");
         }

@@ -113,8 +113,6 @@ abi::TypeDesc Describer::type(const Type* t) {
   return d;
 }
 
-
-
 std::unique_ptr<DescribedSchemas> describe_modules(const std::vector<std::string>& modules,
                                                    const std::filesystem::path& stdlib) {
   auto result = std::make_unique<DescribedSchemas>();

@@ -17,9 +17,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-#include <string_view>
 
 #include "runtime/abi/value.h"
 #include "runtime/schema/descriptor.h"

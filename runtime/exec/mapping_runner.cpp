@@ -22,10 +22,12 @@ std::variant<std::unique_ptr<MappingRunner>, std::string> MappingRunner::create(
     return "the pack has no mapping `" + std::string(mapping) + "`" +
            (names.empty() ? std::string(" (it has none)") : " (it has: " + names + ")");
   const pack::EntryPoint& e = *runner->entry_;
-  if (e.param_types.size() != 1) return "mapping `" + e.name + "` takes " + std::to_string(e.param_types.size()) +
-                                        " parameters; `suture run` feeds mappings of one message";
+  if (e.param_types.size() != 1)
+    return "mapping `" + e.name + "` takes " + std::to_string(e.param_types.size()) +
+           " parameters; `suture run` feeds mappings of one message";
   runner->input_ = pack.schemas->record(e.param_types[0]);
-  if (runner->input_ == nullptr) return "mapping `" + e.name + "` reads " + e.param_types[0] + ", a type the pack does not describe";
+  if (runner->input_ == nullptr)
+    return "mapping `" + e.name + "` reads " + e.param_types[0] + ", a type the pack does not describe";
   auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
   if (auto* error = std::get_if<std::string>(&module)) return *error;
   auto function = engine.entry(std::get<jit::ModuleHandle*>(module), e.symbol);
@@ -62,8 +64,9 @@ std::optional<Rejection> MappingRunner::map(std::string_view message, bool padde
         if (!known) {
           std::string carried;
           for (const std::string& m : input_->messages) carried += (carried.empty() ? "" : ", ") + m;
-          return Rejection{"HL7_UNEXPECTED_MESSAGE_TYPE", "MSH-9",
-                           "message type " + type + " cannot be read as " + input_->name + ", which carries " + carried};
+          return Rejection{
+              "HL7_UNEXPECTED_MESSAGE_TYPE", "MSH-9",
+              "message type " + type + " cannot be read as " + input_->name + ", which carries " + carried};
         }
       }
       hl7::TypedResult typed = hl7::decode_typed_as(parsed.value(), *input_, arena_);
@@ -82,9 +85,8 @@ std::optional<Rejection> MappingRunner::map(std::string_view message, bool padde
       break;
     }
     default: {
-      json::DecodeResult decoded = padded
-                                       ? json::decode_fhir_as(json::PaddedInput{message}, *input_, arena_, options_)
-                                       : json::decode_fhir_as(message, *input_, arena_, options_);
+      json::DecodeResult decoded = padded ? json::decode_fhir_as(json::PaddedInput{message}, *input_, arena_, options_)
+                                          : json::decode_fhir_as(message, *input_, arena_, options_);
       if (!decoded) return Rejection{decoded.error->code, decoded.error->path, decoded.error->message};
       record = decoded.record;
       break;

@@ -26,8 +26,8 @@ class MappingRunner {
  public:
   // Loads `pack`'s module into `engine` (once per runner) and finds `mapping` (its name, or
   // module.name). Errors name the mappings the pack has.
-  static std::variant<std::unique_ptr<MappingRunner>, std::string> create(const pack::LoadedPack& pack,
-                                                                          Engine& engine, std::string_view mapping);
+  static std::variant<std::unique_ptr<MappingRunner>, std::string> create(const pack::LoadedPack& pack, Engine& engine,
+                                                                          std::string_view mapping);
 
   // Maps one message. On success appends the output (one line: JSON, or ER7 segments) to `out`
   // and returns nullopt; otherwise appends nothing and returns why. `padded`: the text is

@@ -36,7 +36,8 @@ std::variant<std::unique_ptr<PolicyRunner>, std::string> PolicyRunner::create(co
     return "the pack has no policy `" + std::string(policy) + "`" +
            (names.empty() ? std::string(" (it has none)") : " (it has: " + names + ")");
   const pack::EntryPoint& e = *runner->entry_;
-  if (e.param_names.size() != e.param_types.size()) return "policy `" + e.name + "` has no parameter names in its manifest";
+  if (e.param_names.size() != e.param_types.size())
+    return "policy `" + e.name + "` has no parameter names in its manifest";
   runner->param_names_ = e.param_names;
   for (const std::string& type : e.param_types) runner->param_records_.push_back(pack.schemas->record(type));
   auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
@@ -61,7 +62,8 @@ std::optional<Rejection> PolicyRunner::decode(std::string_view request, Arena& a
   if (!parser_) parser_ = std::make_shared<od::parser>();
   auto& parser = *static_cast<od::parser*>(parser_.get());
   od::document doc;
-  if (parser.iterate(request_buffer_.data(), request.size(), request_buffer_.size()).get(doc)) return request_error("REQUEST_MALFORMED", "$", "the request is not JSON");
+  if (parser.iterate(request_buffer_.data(), request.size(), request_buffer_.size()).get(doc))
+    return request_error("REQUEST_MALFORMED", "$", "the request is not JSON");
   od::object object;
   if (doc.get_object().get(object))
     return request_error("REQUEST_MALFORMED", "$", "a request is a JSON object with one member per policy parameter");
@@ -77,8 +79,9 @@ std::optional<Rejection> PolicyRunner::decode(std::string_view request, Arena& a
     if (it == param_names_.end()) {
       std::string expected;
       for (const auto& n : param_names_) expected += (expected.empty() ? "" : ", ") + n;
-      return request_error("REQUEST_UNKNOWN_MEMBER", path,
-                           "`" + std::string(key) + "` is not a parameter of policy " + entry_->name + " (" + expected + ")");
+      return request_error(
+          "REQUEST_UNKNOWN_MEMBER", path,
+          "`" + std::string(key) + "` is not a parameter of policy " + entry_->name + " (" + expected + ")");
     }
     std::size_t i = static_cast<std::size_t>(it - param_names_.begin());
     seen[i] = true;

@@ -42,9 +42,9 @@ struct FieldsRead {
 
 // A policy's rule as decisions and audit records name it.
 struct RuleInfo {
-  std::string label;  // as written, or "<kind>#<n>"
-  std::string kind;   // permit, forbid, redact, mask, generalise, pseudonymise
-  std::string path;   // obligations: the JSON path of the field ("$.identifier[*].value")
+  std::string label;         // as written, or "<kind>#<n>"
+  std::string kind;          // permit, forbid, redact, mask, generalise, pseudonymise
+  std::string path;          // obligations: the JSON path of the field ("$.identifier[*].value")
   std::uint32_t source = 0;  // source map id
   bool operator==(const RuleInfo&) const = default;
 };
@@ -62,7 +62,7 @@ struct EntryPoint {
   // Empty with `reads_everything` for entry points that need whole messages.
   std::vector<FieldsRead> fields_read;
   bool reads_everything = false;
-  std::vector<RuleInfo> rules;  // policies: every rule, in order (outcome slot i is rule i)
+  std::vector<RuleInfo> rules;           // policies: every rule, in order (outcome slot i is rule i)
   std::vector<std::string> param_names;  // as declared ("principal", "action", "res")
   bool operator==(const EntryPoint&) const = default;
 };

@@ -11,6 +11,7 @@
 //
 // Exit status: 0 when every pair agrees, the evaluator ran every pair without an internal error
 // and the generator was deterministic; 1 otherwise; 2 on bad arguments.
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <csignal>
@@ -24,7 +25,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <variant>
 #include <vector>
 
@@ -48,8 +48,7 @@ namespace difftest = suture::difftest;
 // offset flag, lists element-wise, records by descriptor and every slot). The one equivalence
 // allowed is the IR's own (ir.h): an absent list is the empty list, for a slot whose field is a
 // list. `where` receives the path of the first difference.
-bool same_value(const abi::Value& a, const abi::Value& b, bool list_slot, const std::string& path,
-                std::string& where) {
+bool same_value(const abi::Value& a, const abi::Value& b, bool list_slot, const std::string& path, std::string& where) {
   auto differ = [&](const char* what) {
     where = path + ": " + what;
     return false;
@@ -90,7 +89,8 @@ bool same_value(const abi::Value& a, const abi::Value& b, bool list_slot, const 
       if (ra->desc != rb->desc) return differ("record descriptors differ");
       if (ra->slot_count != rb->slot_count) return differ("slot counts differ");
       for (std::uint32_t i = 0; i < ra->slot_count; ++i) {
-        const abi::FieldDesc* field = ra->desc != nullptr && i < ra->desc->fields.size() ? &ra->desc->fields[i] : nullptr;
+        const abi::FieldDesc* field =
+            ra->desc != nullptr && i < ra->desc->fields.size() ? &ra->desc->fields[i] : nullptr;
         const std::string name = field != nullptr ? field->name : "#" + std::to_string(i);
         if (!same_value(ra->slots[i], rb->slots[i], field != nullptr && field->type.list, path + "." + name, where))
           return false;
@@ -210,7 +210,10 @@ Outcome run_native(runtime::EntryPoint entry, const abi::Value& message, runtime
 // takes the process with it, and the reproduction is all that is left to print.
 char g_running[256] = "";
 void on_crash(int signal) {
-  const char* what = signal == SIGSEGV ? "SIGSEGV" : signal == SIGFPE ? "SIGFPE" : signal == SIGBUS ? "SIGBUS" : "signal";
+  const char* what = signal == SIGSEGV  ? "SIGSEGV"
+                     : signal == SIGFPE ? "SIGFPE"
+                     : signal == SIGBUS ? "SIGBUS"
+                                        : "signal";
   char text[400];
   const int n = std::snprintf(text, sizeof text, "\nCRASH (%s) while running %s\n", what, g_running);
   if (n > 0) (void)!write(2, text, static_cast<std::size_t>(n));

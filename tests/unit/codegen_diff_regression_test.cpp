@@ -206,8 +206,8 @@ TEST_F(CodegenRegression, LastStopsAtTheLastMatchWithoutTestingEarlierElements) 
 // when the list is empty. The generated code evaluated it inside the loop: once per element,
 // and never for an empty list (so the message was accepted).
 TEST_F(CodegenRegression, ContainsEvaluatesItsArgumentOnAnEmptyList) {
-  auto contains = node(Op::Contains, schema.t_bool,
-                       list_of(in_field(Schema::kLi, schema.t_li), fail("NEEDLE", "$.li")));
+  auto contains =
+      node(Op::Contains, schema.t_bool, list_of(in_field(Schema::kLi, schema.t_li), fail("NEEDLE", "$.li")));
   set_output(Schema::kOBool, std::move(contains), 1);
   runtime::Arena a, b;
   for (const Outcome& run : {evaluated(a, {}), compiled(b, {})}) {
@@ -219,8 +219,7 @@ TEST_F(CodegenRegression, ContainsEvaluatesItsArgumentOnAnEmptyList) {
 
 // The same `contains` on a non-empty list that holds the needle: found, needle evaluated once.
 TEST_F(CodegenRegression, ContainsFindsTheNeedle) {
-  auto contains =
-      node(Op::Contains, schema.t_bool, list_of(in_field(Schema::kLi, schema.t_li), c_int(7)));
+  auto contains = node(Op::Contains, schema.t_bool, list_of(in_field(Schema::kLi, schema.t_li), c_int(7)));
   set_output(Schema::kOBool, std::move(contains), 1);
   runtime::Arena a, b;
   for (const Outcome& run : {evaluated(a, {1, 7, 2}), compiled(b, {1, 7, 2})}) {

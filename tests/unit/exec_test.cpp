@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "compiler/driver/build_run.h"
+#include "compiler/driver/pack_output.h"
 #include "compiler/ir/evaluate.h"
 #include "compiler/ir/optimise.h"
 #include "runtime/codecs/json/json.h"
-#include "compiler/driver/pack_output.h"
 #include "runtime/exec/engine.h"
 #include "runtime/exec/policy_runner.h"
 
@@ -77,8 +77,8 @@ std::string map_one(const Compiled& c, const std::string& json, const runtime::j
 class PatientPartner : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    compiled_ = new Compiled(compile(kRoot / "tests" / "bench" / "patient_partner.sut",
-                                     "bench.patient_partner.patient_partner"));
+    compiled_ = new Compiled(
+        compile(kRoot / "tests" / "bench" / "patient_partner.sut", "bench.patient_partner.patient_partner"));
   }
   static void TearDownTestSuite() { delete compiled_; }
   static Compiled* compiled_;
@@ -196,7 +196,8 @@ TEST(Exec, JitAgreesWithTheEvaluatorOnRealExamples) {
 // evaluator must agree on every rule's status (skipped rules included), the decision, and the
 // resource as the obligations left it.
 TEST(Policy, JitAgreesWithTheEvaluatorOnLabelledExamples) {
-  auto run = driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
+  auto run =
+      driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
   ASSERT_TRUE(run->module);
   const fs::path pack_path = fs::temp_directory_path() / "suture_policy_test.spk";
   ASSERT_TRUE(driver::write_pack_file(*run, pack_path.string()));
@@ -206,7 +207,8 @@ TEST(Policy, JitAgreesWithTheEvaluatorOnLabelledExamples) {
   auto made = runtime::Engine::create();
   auto& engine = *std::get<std::unique_ptr<runtime::Engine>>(made);
   auto created = runtime::PolicyRunner::create(pack, engine, "access");
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<runtime::PolicyRunner>>(created)) << std::get<std::string>(created);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<runtime::PolicyRunner>>(created))
+      << std::get<std::string>(created);
   auto& runner = *std::get<std::unique_ptr<runtime::PolicyRunner>>(created);
   const std::string key = "test-key";
   std::vector<runtime::NamedKey> keys = {{"mrn-key", key}};
@@ -258,7 +260,8 @@ TEST(Policy, JitAgreesWithTheEvaluatorOnLabelledExamples) {
 // Labels R and V deny everyone without the phi.restricted scope; a permitted clinician sees
 // the identifier masked, the birth date as a year and the id pseudonymised.
 TEST(Policy, RedactionOnALabelledRealPatient) {
-  auto run = driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
+  auto run =
+      driver::build_paths({(kRoot / "tests" / "build" / "ir" / "policy_access.sut").string()}, kRoot / "stdlib", {});
   ASSERT_TRUE(run->module);
   const fs::path pack_path = fs::temp_directory_path() / "suture_policy_test2.spk";
   ASSERT_TRUE(driver::write_pack_file(*run, pack_path.string()));
@@ -286,8 +289,8 @@ TEST(Policy, RedactionOnALabelledRealPatient) {
   };
   for (const std::string code : {"R", "V"}) {
     runtime::DecisionReport report;
-    auto rejection = runner.decide(R"({"principal":)" + clinician + R"(,"action":"read","res":)" + with_label(code) + "}",
-                                   false, report);
+    auto rejection = runner.decide(
+        R"({"principal":)" + clinician + R"(,"action":"read","res":)" + with_label(code) + "}", false, report);
     ASSERT_FALSE(rejection) << rejection->code << " " << rejection->path << " " << rejection->message;
     EXPECT_FALSE(report.permitted) << code;
     EXPECT_EQ(report.deciding, std::vector<std::string>{"restricted"});
@@ -295,8 +298,8 @@ TEST(Policy, RedactionOnALabelledRealPatient) {
   }
   runtime::DecisionReport report;
   std::string resource;
-  auto rejection = runner.decide(R"({"principal":)" + officer + R"(,"action":"read","res":)" + with_label("V") + "}", false,
-                                 report, &resource);
+  auto rejection = runner.decide(R"({"principal":)" + officer + R"(,"action":"read","res":)" + with_label("V") + "}",
+                                 false, report, &resource);
   ASSERT_FALSE(rejection);
   EXPECT_TRUE(report.permitted);
   EXPECT_NE(resource.find(R"("birthDate":"1944")"), std::string::npos) << resource;
