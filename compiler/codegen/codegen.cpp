@@ -252,8 +252,8 @@ class Emitter {
   // ── statements ──
   void stmts(const std::vector<Stmt>& body, const std::string& out_record);
   // policies
-  void rule(const Stmt& s, const std::string& outcome);
-  void index(const Stmt& s, const std::string& outcome);
+  void rule(const Stmt& s);
+  void index(const Stmt& s);
   void decide(const std::string& outcome);
   void apply(const Stmt& s, const std::string& outcome);
   void apply_at(const Stmt& s, const std::string& record, std::size_t level);
@@ -370,8 +370,8 @@ void Emitter::stmts(const std::vector<Stmt>& body, const std::string& out_record
         block(done);
         break;
       }
-      case StmtOp::Rule: rule(s, out_record); break;
-      case StmtOp::Index: index(s, out_record); break;
+      case StmtOp::Rule: rule(s); break;
+      case StmtOp::Index: index(s); break;
       case StmtOp::Decide: decide(out_record); break;
       case StmtOp::Apply: apply(s, out_record); break;
     }
@@ -1152,8 +1152,7 @@ std::string Emitter::loop_op(const Expr& e) {
 // A rule: when its condition holds, the decision's flag (permit / forbid) or the obligation's
 // status is set and the glue records it in ctx->held; when evaluating it fails, the glue moves
 // the failure to ctx->skipped and the request goes on.
-void Emitter::rule(const Stmt& s, const std::string& outcome) {
-  (void)outcome;
+void Emitter::rule(const Stmt& s) {
   std::string held = label("held"), done = label("endrule");
   if (!s.value) {
     br(held);
@@ -1180,7 +1179,7 @@ std::string Emitter::group_function(const std::vector<Stmt>& rules, const std::s
   for (std::uint32_t i = 0; i < f_.rules.size(); ++i)
     if (f_.rules[i].kind != ir::RuleKind::Permit && f_.rules[i].kind != ir::RuleKind::Forbid)
       flag_index_[i] = static_cast<int>(count++);
-  for (const Stmt& r : rules) rule(r, "");
+  for (const Stmt& r : rules) rule(r);
   line("ret void");
   std::string text =
       "define internal void @\"" + name + "\"(ptr noalias %ctx, ptr noalias %in, ptr noalias %flags) noinline {\n";
@@ -1192,7 +1191,7 @@ std::string Emitter::group_function(const std::vector<Stmt>& rules, const std::s
 // key's value runs (the others cannot hold), then the rules outside any group. Each group is a
 // function; string keys find theirs in a constant hash table (buckets of {text, size, function}),
 // so the policy's own code stays small however many groups there are.
-void Emitter::index(const Stmt& s, const std::string& outcome) {
+void Emitter::index(const Stmt& s) {
   std::string key = gen(*s.value);
   std::vector<std::string> functions;
   for (std::size_t g = 0; g < s.groups.size(); ++g) {
@@ -1289,7 +1288,7 @@ void Emitter::index(const Stmt& s, const std::string& outcome) {
     }
   }
   block(rest);
-  for (const Stmt& r : s.body) rule(r, outcome);
+  for (const Stmt& r : s.body) rule(r);
 }
 
 void Emitter::decide(const std::string& outcome) {

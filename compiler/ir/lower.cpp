@@ -1070,7 +1070,6 @@ void Lowerer::policy(const sema::Symbol& symbol) {
   f.result = m_.type(result);
 
   std::vector<Stmt> conditions, obligations;
-  std::map<ast::RuleKind, int> counts;
   for (std::size_t i = 0; i < decl->rules.size(); ++i) {
     const ast::PolicyRule& r = decl->rules[i];
     PolicyRule rule;
@@ -1107,7 +1106,6 @@ void Lowerer::policy(const sema::Symbol& symbol) {
     }
     conditions.push_back(std::move(condition));
     f.rules.push_back(std::move(rule));
-    (void)counts;
   }
   // Permit and forbid rules may be indexed; obligations' conditions keep their order after them.
   std::vector<Stmt> decisive, others;
