@@ -244,6 +244,7 @@ class Emitter {
   std::string record_literal(const Expr& e);
   std::string loop_op(const Expr& e);
   std::string ordered(const Expr& e);
+  std::string invoke(const Expr& e);
   std::string key_less(const std::string& a, const std::string& b, const ir::Type* key_type);
   void for_range(const std::string& from, const std::string& to, const std::function<void(const std::string&)>& body);
   std::string slice(const Expr& e);
@@ -450,6 +451,7 @@ std::string Emitter::gen(const Expr& e) {
     case Op::SortBy:
     case Op::MinBy:
     case Op::MaxBy: return ordered(e);
+    case Op::Invoke: return invoke(e);
   }
   return "@.absent";
 }
@@ -1427,6 +1429,23 @@ void Emitter::apply_leaf(const Stmt& s, const std::string& slot) {
   } else {
     rewrite(slot);
   }
+}
+
+// Another function of the module, called with its parameters in a stack array; a rejection in
+// it is a rejection here.
+std::string Emitter::invoke(const Expr& e) {
+  std::string params = "%args" + std::to_string(next_++);
+  allocas_ +=
+      "  " + params + " = alloca [" + std::to_string(std::max<std::size_t>(1, e.args.size())) + " x %V], align 8\n";
+  for (std::size_t i = 0; i < e.args.size(); ++i) copy(at(params, static_cast<int>(16 * i)), gen(*e.args[i]));
+  std::string out = value_slot(), status = tmp(), ok = tmp();
+  line(status + " = call i32 @\"" + m_.functions.at(e.index).symbol + "\"(ptr %ctx, ptr " + out + ", ptr " + params +
+       ")");
+  line(ok + " = icmp eq i32 " + status + ", 0");
+  std::string good = label("returned");
+  cond_br(ok, good, fail_label_);
+  block(good);
+  return out;
 }
 
 // for i in [from, to): body(i). The body ends in whatever block it leaves current.

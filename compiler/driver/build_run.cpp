@@ -21,10 +21,11 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   sema::CheckResult checked = checker.run();
   if (run->diagnostics.error_count() > 0) return run;
 
-  std::vector<const sema::Symbol*> mappings;
+  std::vector<const sema::Symbol*> mappings, tests;
   std::set<std::string> wanted(options.mappings.begin(), options.mappings.end());
   std::set<std::string> found;
   for (const sema::Symbol& symbol : checker.symbols()) {
+    if (options.tests && symbol.kind == sema::SymbolKind::Test && !symbol.module->from_stdlib) tests.push_back(&symbol);
     bool buildable = symbol.kind == sema::SymbolKind::Mapping || symbol.kind == sema::SymbolKind::Policy;
     if (!buildable || symbol.module->from_stdlib) continue;
     std::string qualified = symbol.module->name + "." + symbol.name;
@@ -37,15 +38,19 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
     if (!found.count(w))
       run->diagnostics.report(DiagCode::S5002, Span::none(), "no mapping or policy named `" + w + "` in the inputs")
           .help("`suture build` compiles mappings and policies by name, or qualified as module.name");
-  if (mappings.empty() && options.mappings.empty())
+  if (mappings.empty() && options.mappings.empty() && !options.tests)
     run->diagnostics.report(DiagCode::S5002, Span::none(), "the inputs declare no mapping or policy to build")
         .help("a pack holds compiled mappings and policies: add one, e.g. `mapping m(p: Patient) -> ResPartner { … }`");
   if (run->diagnostics.error_count() > 0) return run;
 
-  auto module = ir::lower_mappings(checker, checked, mappings, run->sources, run->diagnostics);
+  std::vector<const sema::Symbol*> lowered = mappings;
+  lowered.insert(lowered.end(), tests.begin(), tests.end());  // tests after the mappings they call
+  auto module = ir::lower_mappings(checker, checked, lowered, run->sources, run->diagnostics);
   if (run->diagnostics.error_count() > 0) return run;
   for (std::size_t i = 0; i < mappings.size(); ++i)
     module->functions[i].symbol = mappings[i]->module->name + "." + mappings[i]->name;
+  for (std::size_t i = mappings.size(); i < lowered.size(); ++i)
+    module->functions[i].symbol = lowered[i]->module->name + ".test" + std::to_string(i - mappings.size());
   for (sema::ModuleInfo* m : program.modules())
     (m->from_stdlib ? run->schema_modules : run->modules).push_back(m->name);
   if (options.optimise) run->stats = ir::optimise(*module);

@@ -17,6 +17,7 @@ namespace suture::driver {
 struct BuildOptions {
   std::vector<std::string> mappings;  // names (or module.name) to build; empty: every mapping
   bool optimise = true;
+  bool tests = false;  // also lower `test` blocks (for `suture test`; packs hold no tests)
 };
 
 struct BuildRun {

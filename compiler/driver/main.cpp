@@ -37,6 +37,9 @@ commands:
   run PACK [--mapping NAME] [--in FILE] [--out FILE] [--rejects FILE]
                        map messages (NDJSON, one JSON document, or HL7 v2) with a compiled
                        mapping: one output line per message, one rejection line per bad one
+  test PATH... [--filter TEXT] [--junit FILE]
+                       run the specs' `test` blocks (fixtures, expect), compiled; prints each
+                       result and `N passed, N failed`
   inspect PACK         show what a pack holds (entry points, schemas, hash, sizes)
   authorize PACK [--policy NAME] --requests FILE [--out FILE] [--audit FILE] [--with-resource]
                        decide NDJSON requests with a compiled policy: permit or deny, the rules
@@ -229,6 +232,7 @@ int main(int argc, char** argv) {
   if (command == "run") return suture::driver::run_run(args);
   if (command == "inspect") return suture::driver::run_inspect(args);
   if (command == "authorize") return suture::driver::run_authorize(args);
+  if (command == "test") return suture::driver::run_test(args);
   if (command == "version" || command == "--version") {
     std::cout << "suture " << kVersion << "\n";
     return 0;

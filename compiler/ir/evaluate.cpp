@@ -94,7 +94,7 @@ using Native4 = bool (*)(runtime::ExecContext*, Value*, const Value*, const Valu
 
 class Evaluator {
  public:
-  Evaluator(const Function& f, runtime::ExecContext& ctx) : f_(f), ctx_(ctx) {}
+  Evaluator(const Function& f, const Module* m, runtime::ExecContext& ctx) : f_(f), m_(m), ctx_(ctx) {}
 
   void run(const std::vector<Value>& args, Value& out) {
     env_.assign(std::max<std::size_t>(f_.slot_count, args.size()), absent());
@@ -109,6 +109,7 @@ class Evaluator {
 
  private:
   const Function& f_;
+  const Module* m_;
   runtime::ExecContext& ctx_;
   std::vector<Value> env_;
   std::set<std::uint32_t> held_;  // policies: the rules that hold
@@ -665,6 +666,14 @@ class Evaluator {
       case Op::SortBy:
       case Op::MinBy:
       case Op::MaxBy: return collection(e);
+      case Op::Invoke: {
+        std::vector<Value> args;
+        for (const auto& a : e.args) args.push_back(eval(*a));
+        Value out;
+        if (m_ == nullptr || e.index >= m_->functions.size()) internal("an invoke of an unknown function");
+        if (!evaluate(m_->functions[e.index], *m_, ctx_, args, out)) throw Rejected{};
+        return out;
+      }
     }
     internal("an unknown operation");
   }
@@ -797,9 +806,8 @@ class Evaluator {
 
 bool evaluate(const Function& f, const Module& m, runtime::ExecContext& ctx, const std::vector<abi::Value>& args,
               abi::Value& out) {
-  (void)m;  // types carry their descriptors' indexes; ctx holds the descriptors themselves
   try {
-    Evaluator evaluator(f, ctx);
+    Evaluator evaluator(f, &m, ctx);
     evaluator.run(args, out);
     return true;
   } catch (const Rejected&) {

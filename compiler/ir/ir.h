@@ -107,6 +107,7 @@ enum class Op : std::uint8_t {
   Take,
   Skip,
   IsPresent,  // args[0] != null, for narrowing-free tests the lowering writes
+  Invoke,  // another function of the module (`index`), its parameters `args`: a mapping called from a test
   // ordering (stable: equal keys keep their order); `slot` binds the element in args[1], the key
   Sort,  // args[0] sorted by its elements
   SortBy,
@@ -193,6 +194,11 @@ struct PolicyRule {
 // result is its outcome record.
 struct Function {
   bool policy = false;
+  // A `test` block: its fixtures are its parameters (files read by `suture test`, paths as the
+  // spec's folder resolves them), its outcome record one Bool per `expect`, in order.
+  bool test = false;
+  std::vector<std::string> fixtures;
+  std::vector<std::uint32_t> expect_sources;
   std::vector<PolicyRule> rules;
   std::string name;                 // as declared
   std::string symbol;               // in the generated module

@@ -4,6 +4,7 @@
 #include "compiler/ir/lower.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <set>
 
@@ -39,6 +40,7 @@ class Lowerer {
 
   void mapping(const sema::Symbol& symbol);
   void policy(const sema::Symbol& symbol);
+  void test(const sema::Symbol& symbol);
   bool failed() const { return failed_; }
   void finish() { m_.schemas.finish(); }
 
@@ -106,7 +108,10 @@ class Lowerer {
   std::vector<std::string> params_;  // the mapping's parameter names, for JSON paths
   std::uint32_t next_slot_ = 0;
   bool failed_ = false;
+  bool in_test_ = false;
   std::vector<Span> reported_;
+  std::map<const sema::Symbol*, std::uint32_t> function_of_;  // mappings lowered so far
+  std::map<const ast::Expr*, std::uint32_t> fixture_slots_;   // in a test: fixture(…) → its parameter
 };
 
 // ───────────────────────────── types ─────────────────────────────
@@ -609,7 +614,16 @@ ExprPtr Lowerer::call(const ast::Expr& e) {
     switch (symbol.kind) {
       case SymbolKind::Function: return inline_function(symbol, e);
       case SymbolKind::Table: return table(symbol, e);
-      case SymbolKind::Mapping: return unsupported(e.span, "calling a mapping from another");
+      case SymbolKind::Mapping: {
+        auto callee = function_of_.find(&symbol);
+        // Tests call mappings; mappings calling mappings are not compiled yet.
+        if (!in_test_ || callee == function_of_.end()) return unsupported(e.span, "calling a mapping from another");
+        auto invoke = make(Op::Invoke, type_of(e));
+        invoke->index = callee->second;
+        for (const auto& a : e.args) invoke->args.push_back(expr(*a.value));
+        invoke->source = source(e.span);
+        return invoke;
+      }
       case SymbolKind::Policy: return unsupported(e.span, "calling a policy in a mapping");
       default: return unsupported(e.span, "this call");
     }
@@ -620,6 +634,8 @@ ExprPtr Lowerer::call(const ast::Expr& e) {
 }
 
 ExprPtr Lowerer::builtin(const std::string& name, std::vector<const ast::Expr*> args, const ast::Expr& e) {
+  if (name == "fixture")
+    if (auto it = fixture_slots_.find(&e); it != fixture_slots_.end()) return local(it->second, type_of(e));
   std::vector<ExprPtr> lowered;
   for (const ast::Expr* a : args) lowered.push_back(expr(*a));
   if (name == "fail") return fail(std::move(lowered), "$", e.span);
@@ -906,8 +922,81 @@ void Lowerer::statements(const std::vector<ast::MappingStmtPtr>& body, std::vect
   scope_.resize(mark);
 }
 
+void collect_fixtures(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
+  if (e.kind == ExprKind::Call && e.callee && e.callee->kind == ExprKind::Name && e.callee->name.text == "fixture")
+    out.push_back(&e);
+  for (const ast::Expr* child : {e.lhs.get(), e.rhs.get(), e.callee.get(), e.cond.get(), e.then_branch.get(),
+                                 e.else_branch.get(), e.body.get(), e.subject.get()})
+    if (child != nullptr) collect_fixtures(*child, out);
+  for (const auto& a : e.args) collect_fixtures(*a.value, out);
+  for (const auto& x : e.elements) collect_fixtures(*x, out);
+  for (const auto& r : e.record_entries) collect_fixtures(*r.value, out);
+  for (const auto& arm : e.arms) collect_fixtures(*arm.value, out);
+}
+
+// A test: fixtures become parameters, `let`s bindings, each `expect` one Bool of the outcome.
+void Lowerer::test(const sema::Symbol& symbol) {
+  const auto* decl = static_cast<const ast::TestDecl*>(symbol.decl);
+  Function f;
+  f.test = true;
+  f.name = symbol.name;
+  f.symbol = "test." + std::to_string(m_.functions.size());
+  next_slot_ = 0;
+  scope_.clear();
+  fixture_slots_.clear();
+  in_test_ = true;
+  std::vector<const ast::Expr*> fixtures;
+  for (const auto& stmt : decl->body)
+    collect_fixtures(stmt.kind == ast::TestStmtKind::Let ? *stmt.let.value : *stmt.expect, fixtures);
+  for (const ast::Expr* call : fixtures) {
+    fixture_slots_[call] = fresh_slot();
+    f.params.push_back(m_.plain(type_of(*call)));
+    f.param_names.push_back("fixture");
+    const SourceFile& file = sources_.file(call->span.file);
+    f.fixtures.push_back(
+        (std::filesystem::path(file.path()).parent_path() / call->args.at(0).value->literal.text).string());
+  }
+  abi::RecordDesc& outcome = m_.schemas.add_record("TestOutcome." + std::to_string(m_.functions.size()));
+  std::size_t expects = 0;
+  for (const auto& stmt : decl->body)
+    if (stmt.kind == ast::TestStmtKind::Expect) {
+      abi::FieldDesc field;
+      field.name = "expect_" + std::to_string(expects++);
+      field.type.kind = abi::Kind::Bool;
+      outcome.fields.push_back(field);
+    }
+  Type result;
+  result.kind = TypeKind::Record;
+  result.record = &outcome;
+  result.record_index = record_index(&outcome);
+  f.result = m_.type(result);
+  std::uint32_t expect = 0;
+  for (const auto& stmt : decl->body) {
+    Stmt s;
+    s.source = source(stmt.span);
+    if (stmt.kind == ast::TestStmtKind::Let) {
+      s.op = StmtOp::Let;
+      s.value = expr(*stmt.let.value);
+      s.slot = fresh_slot();
+      scope_.push_back({stmt.let.name.text, s.slot});
+    } else {
+      s.op = StmtOp::Set;
+      s.path = {expect++};
+      s.path_types = {f.result};
+      s.value = expr(*stmt.expect);
+      f.expect_sources.push_back(s.source);
+    }
+    f.body.push_back(std::move(s));
+  }
+  f.slot_count = next_slot_;
+  in_test_ = false;
+  fixture_slots_.clear();
+  m_.functions.push_back(std::move(f));
+}
+
 void Lowerer::mapping(const sema::Symbol& symbol) {
   const auto* decl = static_cast<const ast::MappingDecl*>(symbol.decl);
+  function_of_[&symbol] = static_cast<std::uint32_t>(m_.functions.size());
   Function f;
   f.name = symbol.name;
   f.symbol = symbol.name;
@@ -1133,6 +1222,8 @@ std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::Check
   for (const sema::Symbol* symbol : mappings) {
     if (symbol->kind == sema::SymbolKind::Policy)
       lowerer.policy(*symbol);
+    else if (symbol->kind == sema::SymbolKind::Test)
+      lowerer.test(*symbol);
     else
       lowerer.mapping(*symbol);
   }

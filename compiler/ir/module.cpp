@@ -129,6 +129,7 @@ const char* to_string(Op op) {
     case Op::Take: return "take";
     case Op::Skip: return "skip";
     case Op::IsPresent: return "present";
+    case Op::Invoke: return "invoke";
     case Op::Sort: return "sort";
     case Op::SortBy: return "sort_by";
     case Op::MinBy: return "min_by";

@@ -64,6 +64,7 @@ void print_expr(std::ostream& out, const Expr& e) {
       if (e.args.size() > 1 || e.op == Op::Let) out << " %" << e.slot;
       break;
     case Op::Call: out << " " << e.text << (e.fallible ? "!" : ""); break;
+    case Op::Invoke: out << " @" << e.index; break;
     case Op::Fail: out << " at " << quote(e.text); break;
     case Op::RecordLit:
       out << " [";
@@ -166,7 +167,7 @@ std::string print(const Expr& expr) {
 
 std::string print(const Function& f) {
   std::ostringstream out;
-  out << (f.policy ? "policy " : "mapping ") << f.name << "(";
+  out << (f.policy ? "policy " : f.test ? "test " : "mapping ") << f.name << "(";
   for (std::size_t i = 0; i < f.params.size(); ++i) out << (i ? ", " : "") << "%" << i << ": " << display(f.params[i]);
   out << ") -> " << display(f.result) << " slots " << f.slot_count << "\n";
   for (std::size_t i = 0; i < f.rules.size(); ++i)

@@ -108,5 +108,33 @@ run measure_reports_a_median 0 "$suture" authorize "$dir/policy.spk" --requests 
   --key mrn-key="$dir/mrn.key" --measure 10
 check measure_prints_ns grep -q "median .* ns" "$dir/out"
 
+run test_runs_the_specs_tests 0 "$suture" test "$root/specs" "$root/examples/tutorial"
+check test_prints_the_summary grep -q "^2 passed, 0 failed$" "$dir/out"
+mkdir -p "$dir/tests/fixtures"
+cp "$root/specs/patients/fixtures/patient-pat2.json" "$dir/tests/fixtures/"
+cat >"$dir/tests/t.sut" <<'SUT'
+module tt
+import fhir.r4 (Patient)
+record Row { name: string, ref: string? }
+mapping row(p: Patient) -> Row {
+  name = p.name.first()?.family ?? "?"
+  ref = p.identifier.first()?.value
+}
+test "names are copied" {
+  let out = row(fixture("fixtures/patient-pat2.json"))
+  expect out.name == "Donald"
+}
+test "a wrong expectation fails" {
+  let out = row(fixture("fixtures/patient-pat2.json"))
+  expect out.ref == "999"
+}
+SUT
+run failing_test_exits_1 1 "$suture" test "$dir/tests" --junit "$dir/junit.xml"
+check failure_names_the_expect grep -q 'expect at .*t.sut:14 was false: expect out.ref == "999"' "$dir/out"
+check failure_summary grep -q "^1 passed, 1 failed$" "$dir/out"
+check junit_is_xml python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.get("tests") == "2" and r.get("failures") == "1"' "$dir/junit.xml"
+run filter_selects_tests 0 "$suture" test "$dir/tests" --filter copied
+check filter_runs_one grep -q "^1 passed, 0 failed$" "$dir/out"
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -433,6 +433,9 @@ int main(int argc, char** argv) {
             << " programs)";
   std::string unused;
   for (std::size_t op = 0; op < kOpCount; ++op) {
+    // Invoke calls another function of a module (a test calling a mapping): the generator makes
+    // one function per program, so tests/unit/exec_test.cpp compares it instead.
+    if (op == static_cast<std::size_t>(ir::Op::Invoke)) continue;
     if (op_counts[op] == 0 && !(op == static_cast<std::size_t>(ir::Op::Call) && !options.calls))
       unused += std::string(unused.empty() ? "" : ", ") + ir::to_string(static_cast<ir::Op>(op));
   }

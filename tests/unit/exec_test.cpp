@@ -310,4 +310,53 @@ TEST(Policy, RedactionOnALabelledRealPatient) {
   fs::remove(pack_path);
 }
 
+// `test` blocks (a test invoking a mapping on a fixture) give the same outcome compiled and in
+// the reference evaluator; the shipped specs' and the tutorial's tests pass.
+TEST(Tests, CompiledTestBlocksAgreeWithTheEvaluator) {
+  driver::BuildOptions options;
+  options.tests = true;
+  auto run = driver::build_paths({(kRoot / "specs").string(), (kRoot / "examples" / "tutorial").string()},
+                                 kRoot / "stdlib", options);
+  ASSERT_TRUE(run->module);
+  auto made = runtime::Engine::create();
+  auto& engine = *std::get<std::unique_ptr<runtime::Engine>>(made);
+  auto module = engine.load_ir(run->llvm_ir, "tests");
+  ASSERT_TRUE(std::holds_alternative<runtime::jit::ModuleHandle*>(module)) << std::get<std::string>(module);
+  runtime::SchemaTables tables(run->module->schemas);
+  std::size_t tests = 0;
+  for (const ir::Function& f : run->module->functions) {
+    if (!f.test) continue;
+    ++tests;
+    auto outcome = [&](bool jit) {
+      runtime::Arena arena;
+      std::vector<suture::abi::Value> params(f.params.size());
+      for (std::size_t i = 0; i < f.params.size(); ++i) {
+        std::ifstream in(f.fixtures[i]);
+        std::stringstream text;
+        text << in.rdbuf();
+        runtime::json::DecodeOptions decode;
+        decode.unknown = runtime::json::Unknown::Keep;
+        auto decoded = runtime::json::decode_fhir_as(text.str(), *f.params[i]->record, arena, decode);
+        EXPECT_TRUE(decoded) << f.fixtures[i];
+        params[i].kind = suture::abi::Kind::Record;
+        params[i].record = decoded.record;
+      }
+      runtime::ExecContext ctx;
+      tables.bind(ctx, arena);
+      suture::abi::Value out;
+      auto entry = engine.entry(std::get<runtime::jit::ModuleHandle*>(module), f.symbol);
+      bool ok = jit ? std::get<runtime::EntryPoint>(entry)(&ctx, &out, params.data()) == 0
+                    : ir::evaluate(f, *run->module, ctx, params, out);
+      std::string expects;
+      if (!ok) return "rejected " + ctx.error.code;
+      for (std::size_t i = 0; i < f.expect_sources.size(); ++i) expects += out.record->slots[i].boolean ? '1' : '0';
+      return expects;
+    };
+    std::string compiled = outcome(true);
+    EXPECT_EQ(compiled, outcome(false)) << f.name;
+    EXPECT_EQ(compiled, std::string(f.expect_sources.size(), '1')) << f.name << ": every expect holds";
+  }
+  EXPECT_GE(tests, 2u);
+}
+
 }  // namespace
