@@ -13,6 +13,9 @@ echo
 echo "== suture check examples/mistakes  (a spec with deliberate mistakes: exit 1 expected)"
 build/bin/suture check examples/mistakes || echo "(exit $? — as expected: the mistakes above are reported)"
 echo
+echo "== suture test specs examples/tutorial  (the specs' own tests, compiled)"
+build/bin/suture test specs examples/tutorial
+echo
 echo "== suture build tests/bench/patient_partner.sut -o build/demo/patient_partner.spk"
 mkdir -p build/demo
 build/bin/suture build tests/bench/patient_partner.sut -o build/demo/patient_partner.spk

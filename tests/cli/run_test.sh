@@ -109,7 +109,7 @@ run measure_reports_a_median 0 "$suture" authorize "$dir/policy.spk" --requests 
 check measure_prints_ns grep -q "median .* ns" "$dir/out"
 
 run test_runs_the_specs_tests 0 "$suture" test "$root/specs" "$root/examples/tutorial"
-check test_prints_the_summary grep -q "^2 passed, 0 failed$" "$dir/out"
+check test_prints_the_summary grep -qE "^[0-9]+ passed, 0 failed$" "$dir/out"
 mkdir -p "$dir/tests/fixtures"
 cp "$root/specs/patients/fixtures/patient-pat2.json" "$dir/tests/fixtures/"
 cat >"$dir/tests/t.sut" <<'SUT'
