@@ -438,7 +438,10 @@ TEST(OdooDecode, EveryWebhookBody) {
       if (key == "write_date") {
         EXPECT_EQ(v.kind, sabi::Kind::DateTime);
         EXPECT_EQ(v.precision, sabi::Precision::Fraction);
-        EXPECT_FALSE(v.flags & sabi::kHasOffset);
+        // Odoo's naive UTC is held as ISO UTC ("…T…Z") so it compares with FHIR date-times.
+        EXPECT_TRUE(v.flags & sabi::kHasOffset);
+        EXPECT_EQ(v.str()[10], 'T');
+        EXPECT_EQ(v.str().back(), 'Z');
       }
     }
     ++count;

@@ -176,6 +176,15 @@ bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
                            (type.kind == Kind::Date ? "date (YYYY-MM-DD)" : "datetime (YYYY-MM-DD HH:MM:SS)"));
       out.precision = info->precision;
       out.flags = info->has_offset ? abi::kHasOffset : 0;
+      // Odoo's naive datetimes are UTC: held in the canonical ISO form with `Z`, so they compare
+      // with FHIR date-times and are written correctly to FHIR (the Odoo encoders write them back).
+      if ((type.kind == Kind::DateTime || type.kind == Kind::Instant) && !(out.flags & abi::kHasOffset) &&
+          out.aux > 10 && out.text[10] == ' ') {
+        std::string iso = to_fhir_temporal(out);
+        out.text = r_.arena().copy(iso.data(), iso.size());
+        out.aux = static_cast<std::uint32_t>(iso.size());
+        out.flags = abi::kHasOffset;
+      }
       return true;
     }
     case Kind::Enum: return r_.read_enum(value, *type.enumeration, out);
