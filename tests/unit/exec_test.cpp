@@ -3,6 +3,7 @@
 // compared with what the benchmark's jq program writes for the same patients.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include "compiler/driver/pack_output.h"
 #include "compiler/ir/evaluate.h"
 #include "compiler/ir/optimise.h"
+#include "runtime/codecs/hl7v2/er7.h"
+#include "runtime/codecs/hl7v2/typed.h"
 #include "runtime/codecs/json/json.h"
 #include "runtime/exec/engine.h"
 #include "runtime/exec/policy_runner.h"
@@ -337,6 +340,17 @@ TEST(Tests, CompiledTestBlocksAgreeWithTheEvaluator) {
         runtime::json::DecodeOptions decode;
         decode.unknown = runtime::json::Unknown::Keep;
         const auto& record = *f.params[i]->record;
+        if (!record.messages.empty()) {  // an HL7 v2 message
+          static std::deque<runtime::hl7::Message> messages;  // the typed record points into it
+          auto parsed = runtime::hl7::parse_owned(text.str());
+          if (!parsed) return "undecodable fixture " + f.fixtures[i];
+          messages.push_back(std::move(parsed.value()));
+          auto typed = runtime::hl7::decode_typed_as(messages.back(), record, arena);
+          if (!typed) return "undecodable fixture " + f.fixtures[i];
+          params[i].kind = suture::abi::Kind::Record;
+          params[i].record = typed.record;
+          continue;
+        }
         auto decoded = record.model.empty() ? runtime::json::decode_fhir_as(text.str(), record, arena, decode)
                                             : runtime::json::decode_odoo(text.str(), record, arena, decode);
         if (!decoded) {
