@@ -107,7 +107,7 @@ enum class Op : std::uint8_t {
   Take,
   Skip,
   IsPresent,  // args[0] != null, for narrowing-free tests the lowering writes
-  Invoke,  // another function of the module (`index`), its parameters `args`: a mapping called from a test
+  Invoke,     // another function of the module (`index`), its parameters `args`: a mapping called from a test
   // ordering (stable: equal keys keep their order); `slot` binds the element in args[1], the key
   Sort,  // args[0] sorted by its elements
   SortBy,

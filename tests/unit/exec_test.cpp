@@ -340,7 +340,7 @@ TEST(Tests, CompiledTestBlocksAgreeWithTheEvaluator) {
         runtime::json::DecodeOptions decode;
         decode.unknown = runtime::json::Unknown::Keep;
         const auto& record = *f.params[i]->record;
-        if (!record.messages.empty()) {  // an HL7 v2 message
+        if (!record.messages.empty()) {                       // an HL7 v2 message
           static std::deque<runtime::hl7::Message> messages;  // the typed record points into it
           auto parsed = runtime::hl7::parse_owned(text.str());
           if (!parsed) return "undecodable fixture " + f.fixtures[i];
