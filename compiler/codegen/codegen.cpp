@@ -780,13 +780,19 @@ void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const s
       line(z + " = icmp eq i32 " + c + ", 0");
       cond_br(z, case_labels[i], on_miss);
     };
-    if (keys.size() <= 4) {
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        std::string next = i + 1 < keys.size() ? label("nextkey") : miss;
-        compare_with(i, next);
+    // Compares the key with each candidate in turn; the last one's miss is `miss`.
+    auto compare_in_turn = [&](const std::vector<std::size_t>& candidates) {
+      for (std::size_t c = 0; c < candidates.size(); ++c) {
+        std::string next = c + 1 < candidates.size() ? label("nextkey") : miss;
+        compare_with(candidates[c], next);
         if (next != miss) block(next);
       }
-      if (keys.empty()) br(miss);
+      if (candidates.empty()) br(miss);
+    };
+    if (keys.size() <= 4) {
+      std::vector<std::size_t> all(keys.size());
+      for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+      compare_in_turn(all);
       return;
     }
     // A perfect hash when one is found (small key sets): one candidate per bucket. Otherwise
@@ -819,12 +825,7 @@ void Emitter::dispatch(const std::string& key, const ir::Type* key_type, const s
     line(sw + " ]");
     for (const auto& [b, name] : bucket_labels) {
       block(name);
-      const auto& candidates = buckets[b];
-      for (std::size_t c = 0; c < candidates.size(); ++c) {
-        std::string next = c + 1 < candidates.size() ? label("nextkey") : miss;
-        compare_with(candidates[c], next);
-        if (next != miss) block(next);
-      }
+      compare_in_turn(buckets[b]);
     }
     return;
   }

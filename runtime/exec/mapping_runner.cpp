@@ -1,5 +1,6 @@
 // mapping_runner.cpp — decode → entry point → encode, per message (see mapping_runner.h).
 #include "runtime/exec/mapping_runner.h"
+#include "runtime/exec/pack_engine.h"
 
 #include "runtime/codecs/hl7v2/er7.h"
 #include "runtime/codecs/hl7v2/typed.h"
@@ -12,15 +13,9 @@ std::variant<std::unique_ptr<MappingRunner>, std::string> MappingRunner::create(
                                                                                 std::string_view mapping) {
   std::unique_ptr<MappingRunner> runner(new MappingRunner());
   runner->pack_ = &pack;
-  std::string names;
-  for (const pack::EntryPoint& e : pack.manifest.entry_points) {
-    if (e.kind != pack::EntryKind::Mapping) continue;
-    names += (names.empty() ? "" : ", ") + e.name;
-    if (e.name == mapping || e.symbol == mapping) runner->entry_ = &e;
-  }
-  if (runner->entry_ == nullptr)
-    return "the pack has no mapping `" + std::string(mapping) + "`" +
-           (names.empty() ? std::string(" (it has none)") : " (it has: " + names + ")");
+  auto found = find_entry(pack, pack::EntryKind::Mapping, mapping);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  runner->entry_ = std::get<const pack::EntryPoint*>(found);
   const pack::EntryPoint& e = *runner->entry_;
   if (e.param_types.size() != 1)
     return "mapping `" + e.name + "` takes " + std::to_string(e.param_types.size()) +
@@ -28,9 +23,7 @@ std::variant<std::unique_ptr<MappingRunner>, std::string> MappingRunner::create(
   runner->input_ = pack.schemas->record(e.param_types[0]);
   if (runner->input_ == nullptr)
     return "mapping `" + e.name + "` reads " + e.param_types[0] + ", a type the pack does not describe";
-  auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
-  if (auto* error = std::get_if<std::string>(&module)) return *error;
-  auto function = engine.entry(std::get<jit::ModuleHandle*>(module), e.symbol);
+  auto function = load_entry(pack, engine, e);
   if (auto* error = std::get_if<std::string>(&function)) return *error;
   runner->function_ = std::get<EntryPoint>(function);
   runner->tables_ = std::make_unique<SchemaTables>(*pack.schemas);

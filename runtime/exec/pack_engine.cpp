@@ -29,4 +29,23 @@ std::variant<std::string, std::string> only_entry(const pack::LoadedPack& pack, 
       "the pack has " + std::to_string(count) + " " + std::string(pack::to_string(kind)) + " entry points: name one");
 }
 
+std::variant<const pack::EntryPoint*, std::string> find_entry(const pack::LoadedPack& pack, pack::EntryKind kind,
+                                                              std::string_view name) {
+  std::string names;
+  for (const pack::EntryPoint& e : pack.manifest.entry_points) {
+    if (e.kind != kind) continue;
+    if (e.name == name || e.symbol == name) return &e;
+    names += (names.empty() ? "" : ", ") + e.name;
+  }
+  return "the pack has no " + std::string(pack::to_string(kind)) + " `" + std::string(name) + "`" +
+         (names.empty() ? std::string(" (it has none)") : " (it has: " + names + ")");
+}
+
+std::variant<EntryPoint, std::string> load_entry(const pack::LoadedPack& pack, Engine& engine,
+                                                 const pack::EntryPoint& entry) {
+  auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
+  if (auto* error = std::get_if<std::string>(&module)) return *error;
+  return engine.entry(std::get<jit::ModuleHandle*>(module), entry.symbol);
+}
+
 }  // namespace suture::runtime

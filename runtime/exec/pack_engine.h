@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "runtime/exec/engine.h"
@@ -19,5 +20,14 @@ std::variant<std::unique_ptr<Engine>, std::string> engine_for(const pack::Loaded
 
 // The name of the pack's only entry point of `kind`, or why there is none to pick.
 std::variant<std::string, std::string> only_entry(const pack::LoadedPack& pack, pack::EntryKind kind);
+
+// The entry point of `kind` named `name` (or module.name), or why there is none (naming those
+// the pack has).
+std::variant<const pack::EntryPoint*, std::string> find_entry(const pack::LoadedPack& pack, pack::EntryKind kind,
+                                                              std::string_view name);
+
+// Compiles the pack's bitcode into `engine` and returns `entry`'s native function.
+std::variant<EntryPoint, std::string> load_entry(const pack::LoadedPack& pack, Engine& engine,
+                                                 const pack::EntryPoint& entry);
 
 }  // namespace suture::runtime

@@ -3,6 +3,7 @@
 // parameter's type (a FHIR resource, an Odoo model, a plain record such as Principal, or a
 // scalar), so a request is checked as strictly as a message.
 #include "runtime/exec/policy_runner.h"
+#include "runtime/exec/pack_engine.h"
 
 #include <simdjson.h>
 
@@ -26,23 +27,15 @@ std::variant<std::unique_ptr<PolicyRunner>, std::string> PolicyRunner::create(co
                                                                               Engine& engine, std::string_view policy) {
   std::unique_ptr<PolicyRunner> runner(new PolicyRunner());
   runner->pack_ = &pack;
-  std::string names;
-  for (const pack::EntryPoint& e : pack.manifest.entry_points) {
-    if (e.kind != pack::EntryKind::Policy) continue;
-    names += (names.empty() ? "" : ", ") + e.name;
-    if (e.name == policy || e.symbol == policy) runner->entry_ = &e;
-  }
-  if (runner->entry_ == nullptr)
-    return "the pack has no policy `" + std::string(policy) + "`" +
-           (names.empty() ? std::string(" (it has none)") : " (it has: " + names + ")");
+  auto found = find_entry(pack, pack::EntryKind::Policy, policy);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  runner->entry_ = std::get<const pack::EntryPoint*>(found);
   const pack::EntryPoint& e = *runner->entry_;
   if (e.param_names.size() != e.param_types.size())
     return "policy `" + e.name + "` has no parameter names in its manifest";
   runner->param_names_ = e.param_names;
   for (const std::string& type : e.param_types) runner->param_records_.push_back(pack.schemas->record(type));
-  auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
-  if (auto* error = std::get_if<std::string>(&module)) return *error;
-  auto function = engine.entry(std::get<jit::ModuleHandle*>(module), e.symbol);
+  auto function = load_entry(pack, engine, e);
   if (auto* error = std::get_if<std::string>(&function)) return *error;
   runner->function_ = std::get<EntryPoint>(function);
   runner->tables_ = std::make_unique<SchemaTables>(*pack.schemas);

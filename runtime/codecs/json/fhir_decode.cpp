@@ -253,52 +253,35 @@ bool FhirDecoder::check_required(const abi::Record& record, const abi::FieldDesc
 
 DecodeResult run(std::string_view json, bool padded, const abi::RecordDesc* root, const abi::SchemaSet* schemas,
                  Arena& arena, const DecodeOptions& options) {
-  DecodeResult result;
-  try {
-    Reader reader(arena, options);
-    od::object object;
-    if (reader.open(json, padded, object)) {
-      if (root == nullptr) {
-        // Find resourceType first; On-Demand can look a member up and rewind the object.
-        std::size_t frame;
-        reader.enter(frame);
-        std::string_view type;
-        auto found = object.find_field_unordered("resourceType");
-        if (found.error() == simdjson::NO_SUCH_FIELD) {
-          reader.fail(code::kMissingResourceType, "a FHIR resource must carry resourceType");
-        } else if (found.error()) {
-          reader.fail_simdjson(found.error());
-        } else {
-          reader.set_key(frame, "resourceType");
-          od::value value = found.value_unsafe();
-          abi::Value text;
-          if (!reader.read_string(value, text)) {
-            // reported
-          } else if ((root = schemas->resource(text.str())) == nullptr) {
-            reader.fail(code::kUnknownResourceType, "no schema for resourceType \"" + std::string(text.str()) + "\"");
-          } else if (auto e = object.reset().error()) {
-            reader.fail_simdjson(e);
-          }
+  return decode_document(json, padded, arena, options, [&](Reader& reader, od::object& object) -> abi::Record* {
+    if (root == nullptr) {
+      // Find resourceType first; On-Demand can look a member up and rewind the object.
+      std::size_t frame;
+      reader.enter(frame);
+      auto found = object.find_field_unordered("resourceType");
+      if (found.error() == simdjson::NO_SUCH_FIELD) {
+        reader.fail(code::kMissingResourceType, "a FHIR resource must carry resourceType");
+      } else if (found.error()) {
+        reader.fail_simdjson(found.error());
+      } else {
+        reader.set_key(frame, "resourceType");
+        od::value value = found.value_unsafe();
+        abi::Value text;
+        if (!reader.read_string(value, text)) {
+          // reported
+        } else if ((root = schemas->resource(text.str())) == nullptr) {
+          reader.fail(code::kUnknownResourceType, "no schema for resourceType \"" + std::string(text.str()) + "\"");
+        } else if (auto e = object.reset().error()) {
+          reader.fail_simdjson(e);
         }
-        reader.leave(frame);
       }
-      if (!reader.failed()) {
-        const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(*root) : nullptr;
-        FhirDecoder decoder(reader, options.projection != nullptr);
-        abi::Record* record = decoder.record(object, *root, plan, true);
-        if (record != nullptr && reader.finish()) result.record = record;
-      }
-      reader.rank_errors();
+      reader.leave(frame);
     }
-    if (reader.failed()) {
-      result.record = nullptr;
-      result.error = reader.take_error();
-    }
-  } catch (const std::bad_alloc&) {
-    result.record = nullptr;
-    result.error = DecodeError{code::kOutOfMemory, "$", "out of memory"};
-  }
-  return result;
+    if (reader.failed()) return nullptr;
+    const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(*root) : nullptr;
+    FhirDecoder decoder(reader, options.projection != nullptr);
+    return decoder.record(object, *root, plan, true);
+  });
 }
 
 }  // namespace

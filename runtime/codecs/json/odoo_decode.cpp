@@ -211,26 +211,11 @@ bool OdooDecoder::element(const abi::TypeDesc& type, od::value& value, abi::Valu
 
 DecodeResult run(std::string_view json, bool padded, const abi::RecordDesc& model, Arena& arena,
                  const DecodeOptions& options) {
-  DecodeResult result;
-  try {
-    Reader reader(arena, options);
-    od::object object;
-    if (reader.open(json, padded, object)) {
-      const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(model) : nullptr;
-      OdooDecoder decoder(reader, options.projection != nullptr);
-      abi::Record* record = decoder.record(object, model, plan);
-      if (record != nullptr && reader.finish()) result.record = record;
-      reader.rank_errors();
-    }
-    if (reader.failed()) {
-      result.record = nullptr;
-      result.error = reader.take_error();
-    }
-  } catch (const std::bad_alloc&) {
-    result.record = nullptr;
-    result.error = DecodeError{code::kOutOfMemory, "$", "out of memory"};
-  }
-  return result;
+  return decode_document(json, padded, arena, options, [&](Reader& reader, od::object& object) {
+    const Projection::Plan* plan = options.projection != nullptr ? options.projection->plan(model) : nullptr;
+    OdooDecoder decoder(reader, options.projection != nullptr);
+    return decoder.record(object, model, plan);
+  });
 }
 
 }  // namespace

@@ -13,24 +13,27 @@ namespace {
 using abi::Kind;
 
 void write_vals(std::string& out, const abi::Record& record);
+void write_row(std::string& out, const abi::Record& record);
 
-void write_scalar(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
+// One value in Odoo's JSON; `nested` writes a record held in it (as vals or as a row).
+using RecordWriter = void (*)(std::string&, const abi::Record&);
+void write_value(std::string& out, const abi::TypeDesc& type, const abi::Value& v, RecordWriter nested) {
   if (write_common(out, type, v, "false")) return;
   switch (v.kind) {
     case Kind::Time: write_string(out, v.str()); break;
     case Kind::Date:
     case Kind::DateTime:
     case Kind::Instant: write_string(out, to_odoo_temporal(v)); break;
-    case Kind::Record: write_vals(out, *v.record); break;
+    case Kind::Record: nested(out, *v.record); break;
     case Kind::List:
       out += '[';
       for (std::uint32_t i = 0; i < v.aux; ++i) {
         if (i != 0) out += ',';
-        write_scalar(out, type, v.items[i]);
+        write_value(out, type, v.items[i], nested);
       }
       out += ']';
       break;
-    default: out += "false"; break;  // Odoo's empty value
+    default: out += "false"; break;  // absent or null: Odoo's empty value
   }
 }
 
@@ -44,40 +47,18 @@ void write_vals(std::string& out, const abi::Record& record) {
     if (f.type.odoo_id && f.type.list) {
       out += "[[6,0,";
       if (v.kind == Kind::List)
-        write_scalar(out, f.type, v);
+        write_value(out, f.type, v, write_vals);
       else
         out += "[]";  // Null: replace with nothing
       out += "]]";
     } else {
-      write_scalar(out, f.type, v);
+      write_value(out, f.type, v, write_vals);
     }
   }
   out += '}';
 }
 
 // A read() row: every field, `false` for no value.
-void write_row(std::string& out, const abi::Record& record);
-
-void write_row_value(std::string& out, const abi::TypeDesc& type, const abi::Value& v) {
-  if (write_common(out, type, v, "false")) return;
-  switch (v.kind) {
-    case Kind::Time: write_string(out, v.str()); break;
-    case Kind::Date:
-    case Kind::DateTime:
-    case Kind::Instant: write_string(out, to_odoo_temporal(v)); break;
-    case Kind::Record: write_row(out, *v.record); break;
-    case Kind::List:
-      out += '[';
-      for (std::uint32_t i = 0; i < v.aux; ++i) {
-        if (i != 0) out += ',';
-        write_row_value(out, type, v.items[i]);
-      }
-      out += ']';
-      break;
-    default: out += "false"; break;  // absent or null: Odoo's empty value
-  }
-}
-
 void write_row(std::string& out, const abi::Record& record) {
   bool first = true;
   out += '{';
@@ -93,7 +74,7 @@ void write_row(std::string& out, const abi::Record& record) {
       write_string(out, record.slots[f.extension_slot].str());
       out += ']';
     } else {
-      write_row_value(out, f.type, v);
+      write_value(out, f.type, v, write_row);
     }
   }
   out += '}';

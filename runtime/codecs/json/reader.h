@@ -135,4 +135,30 @@ class Reader {
 // A short description of a JSON value from its first character, for messages.
 const char* describe_token(char first);
 
+// What every decoder's entry does around its walk: open the text, run `walk(reader, root)` (it
+// returns the decoded record or nullptr), check the end, rank the errors, and turn the reader's
+// state into a result; running out of memory is JSON_OUT_OF_MEMORY, never an exception.
+template <typename Walk>
+DecodeResult decode_document(std::string_view json, bool padded, Arena& arena, const DecodeOptions& options,
+                             Walk walk) {
+  DecodeResult result;
+  try {
+    Reader reader(arena, options);
+    od::object object;
+    if (reader.open(json, padded, object)) {
+      abi::Record* record = walk(reader, object);
+      if (record != nullptr && reader.finish()) result.record = record;
+      reader.rank_errors();
+    }
+    if (reader.failed()) {
+      result.record = nullptr;
+      result.error = reader.take_error();
+    }
+  } catch (const std::bad_alloc&) {
+    result.record = nullptr;
+    result.error = DecodeError{code::kOutOfMemory, "$", "out of memory"};
+  }
+  return result;
+}
+
 }  // namespace suture::runtime::json
