@@ -21,11 +21,13 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   sema::CheckResult checked = checker.run();
   if (run->diagnostics.error_count() > 0) return run;
 
-  std::vector<const sema::Symbol*> mappings, tests;
+  std::vector<const sema::Symbol*> mappings, tests, routes;
   std::set<std::string> wanted(options.mappings.begin(), options.mappings.end());
   std::set<std::string> found;
   for (const sema::Symbol& symbol : checker.symbols()) {
     if (options.tests && symbol.kind == sema::SymbolKind::Test && !symbol.module->from_stdlib) tests.push_back(&symbol);
+    if (symbol.kind == sema::SymbolKind::Route && !symbol.module->from_stdlib && options.mappings.empty())
+      routes.push_back(&symbol);
     bool buildable = symbol.kind == sema::SymbolKind::Mapping || symbol.kind == sema::SymbolKind::Policy;
     if (!buildable || symbol.module->from_stdlib) continue;
     std::string qualified = symbol.module->name + "." + symbol.name;
@@ -45,11 +47,12 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
 
   std::vector<const sema::Symbol*> lowered = mappings;
   lowered.insert(lowered.end(), tests.begin(), tests.end());  // tests after the mappings they call
+  lowered.insert(lowered.end(), routes.begin(), routes.end());  // routes last: their select entries follow
   auto module = ir::lower_mappings(checker, checked, lowered, run->sources, run->diagnostics);
   if (run->diagnostics.error_count() > 0) return run;
   for (std::size_t i = 0; i < mappings.size(); ++i)
     module->functions[i].symbol = mappings[i]->module->name + "." + mappings[i]->name;
-  for (std::size_t i = mappings.size(); i < lowered.size(); ++i)
+  for (std::size_t i = mappings.size(); i < mappings.size() + tests.size(); ++i)
     module->functions[i].symbol = lowered[i]->module->name + ".test" + std::to_string(i - mappings.size());
   for (sema::ModuleInfo* m : program.modules())
     (m->from_stdlib ? run->schema_modules : run->modules).push_back(m->name);

@@ -16,14 +16,6 @@ namespace {
 // Packs carry bitcode already through LLVM's -O2 pipeline: loading then only generates code.
 constexpr int kBitcodeOptLevel = 2;
 
-pack::DataFormat format_of(const ir::Type* t) {
-  if (t == nullptr || t->kind != ir::TypeKind::Record || t->record == nullptr) return pack::DataFormat::Json;
-  if (!t->record->resource_type.empty()) return pack::DataFormat::Fhir;
-  if (!t->record->model.empty()) return pack::DataFormat::Odoo;
-  if (!t->record->messages.empty()) return pack::DataFormat::Hl7v2;
-  return pack::DataFormat::Json;
-}
-
 }  // namespace
 
 bool write_pack_file(const BuildRun& run, const std::string& path) {
@@ -36,18 +28,19 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
   pack::PackContents contents;
   contents.manifest.compiler_version = std::string("suture ") + kVersion;
   contents.manifest.schemas = run.schema_modules;
+  contents.manifest.routes = module.routes;
   for (const ir::Function& f : module.functions) {
     pack::EntryPoint entry;
     entry.name = f.name;
-    entry.kind = f.policy ? pack::EntryKind::Policy : pack::EntryKind::Mapping;
+    entry.kind = f.policy ? pack::EntryKind::Policy : f.route ? pack::EntryKind::Route : pack::EntryKind::Mapping;
     entry.param_names = f.param_names;
     for (const ir::PolicyRule& r : f.rules)
       entry.rules.push_back({r.label, ir::to_string(r.kind), r.json_path, r.source});
     entry.symbol = f.symbol;
     for (const ir::Type* p : f.params) entry.param_types.push_back(ir::display(p));
     entry.result_type = ir::display(f.result);
-    entry.input_format = f.params.empty() ? pack::DataFormat::None : format_of(f.params[0]);
-    entry.output_format = f.policy ? pack::DataFormat::None : format_of(f.result);
+    entry.input_format = f.params.empty() ? pack::DataFormat::None : ir::wire_format(f.params[0]);
+    entry.output_format = f.policy || f.route ? pack::DataFormat::None : ir::wire_format(f.result);
     for (const auto& [record, flags] : ir::fields_read(module, f)) {
       pack::FieldsRead read;
       read.record = record;
@@ -76,10 +69,14 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
     std::cerr << "suture: cannot write " << path << "\n";
     return false;
   }
-  std::size_t policies = 0;
-  for (const ir::Function& f : module.functions) policies += f.policy ? 1 : 0;
-  std::cerr << "built " << path << ": " << module.functions.size() - policies << " mapping(s), " << policies << " polic"
-            << (policies == 1 ? "y" : "ies") << ", " << bytes.size() << " bytes\n";
+  std::size_t policies = 0, selects = 0;
+  for (const ir::Function& f : module.functions) {
+    policies += f.policy ? 1 : 0;
+    selects += f.route ? 1 : 0;
+  }
+  std::cerr << "built " << path << ": " << module.functions.size() - policies - selects << " mapping(s), " << policies
+            << " polic" << (policies == 1 ? "y" : "ies") << ", " << module.routes.size() << " route(s), "
+            << bytes.size() << " bytes\n";
   return true;
 }
 

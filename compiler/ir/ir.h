@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/pack/pack.h"
 #include "runtime/schema/descriptor.h"
 
 namespace suture::ir {
@@ -197,6 +198,8 @@ struct Function {
   // A `test` block: its fixtures are its parameters (files read by `suture test`, paths as the
   // spec's folder resolves them), its outcome record one Bool per `expect`, in order.
   bool test = false;
+  // A route's `when` / `order by`: one parameter (the message), outcome {when: Bool, order: String?}.
+  bool route = false;
   std::vector<std::string> fixtures;
   std::vector<std::uint32_t> expect_sources;
   std::vector<PolicyRule> rules;
@@ -215,10 +218,14 @@ struct SourceLocation {
   std::uint32_t column = 0;
 };
 
+// The wire format a value of type `t` travels in: FHIR JSON, Odoo JSON, HL7 v2 ER7, or plain JSON.
+pack::DataFormat wire_format(const Type* t);
+
 // A lowered pack: entry points, the descriptors their types refer to, and the source map.
 struct Module {
   abi::SchemaSet schemas;
   std::vector<Function> functions;
+  std::vector<pack::RouteInfo> routes;  // as the manifest carries them (select entries are in functions)
   std::vector<SourceLocation> sources;  // index = Expr::source / Stmt::source; [0] unused
 
   const Type* type(Type t);  // interned

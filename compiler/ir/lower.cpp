@@ -11,6 +11,9 @@
 #include "compiler/ir/printer.h"
 #include "compiler/lower/schema_descriptors.h"
 #include "compiler/sema/builtins.h"
+#include "compiler/sema/types.h"
+
+#include <nlohmann/json.hpp>
 
 namespace suture::ir {
 namespace {
@@ -41,6 +44,7 @@ class Lowerer {
   void mapping(const sema::Symbol& symbol);
   void policy(const sema::Symbol& symbol);
   void test(const sema::Symbol& symbol);
+  void route(const sema::Symbol& symbol);
   bool failed() const { return failed_; }
   void finish() { m_.schemas.finish(); }
 
@@ -1212,6 +1216,185 @@ void Lowerer::policy(const sema::Symbol& symbol) {
   m_.functions.push_back(std::move(f));
 }
 
+
+// ───────────────────────────── routes ─────────────────────────────
+
+// A route: its clauses become the manifest's RouteInfo; `when` and `order by` become one Route
+// entry point over the message whose outcome holds `when` (all `when` clauses, and-ed) and
+// `order` (the ordering key as text).
+void Lowerer::route(const sema::Symbol& symbol) {
+  const auto* decl = static_cast<const ast::RouteDecl*>(symbol.decl);
+  pack::RouteInfo info;
+  info.name = symbol.name;
+  info.source = source(decl->name.span);
+  const ast::RouteClause* on = nullptr;
+  std::vector<const ast::Expr*> whens;
+  const ast::Expr* order = nullptr;
+  auto string_literal = [&](const ast::Expr& e, const char* what) -> std::optional<std::string> {
+    if (e.kind == ExprKind::Literal && e.literal.kind == ast::LiteralKind::String) return e.literal.text;
+    unsupported(e.span, std::string(what) + " that is not a string literal");
+    return std::nullopt;
+  };
+  for (const auto& clause : decl->clauses) {
+    switch (clause.kind) {
+      case ast::RouteClauseKind::On: {
+        if (on == nullptr) on = &clause;
+        pack::RouteTrigger trigger;
+        trigger.listener = clause.listener.text;
+        if (clause.verb) trigger.verb = clause.verb->text;
+        if (clause.selector) trigger.selector = clause.selector->text;
+        if (clause.event) trigger.event = clause.event->text;
+        info.triggers.push_back(std::move(trigger));
+        break;
+      }
+      case ast::RouteClauseKind::Fallback: info.fallback = true; break;
+      case ast::RouteClauseKind::When: whens.push_back(clause.value.get()); break;
+      case ast::RouteClauseKind::Order: order = clause.value.get(); break;
+      case ast::RouteClauseKind::Priority: {
+        const ast::Expr& e = *clause.value;
+        bool negative = e.kind == ExprKind::Unary && e.unary_op == ast::UnaryOp::Negate && e.lhs;
+        const ast::Expr& lit = negative ? *e.lhs : e;
+        if (lit.kind == ExprKind::Literal && lit.literal.kind == ast::LiteralKind::Int)
+          info.priority = (negative ? -1 : 1) * std::stoll(lit.literal.text);
+        else
+          unsupported(e.span, "a priority that is not an integer literal");
+        break;
+      }
+      case ast::RouteClauseKind::Authorize: {
+        info.policy = clause.target.joined();
+        for (const auto& a : clause.args) {
+          const ast::Expr& e = *a.value;
+          pack::RouteArg arg;
+          if (e.kind == ExprKind::Name &&
+              (e.name.text == "principal" || e.name.text == "message" || e.name.text == "context")) {
+            arg.kind = e.name.text;
+          } else if (e.kind == ExprKind::Literal && e.literal.kind == ast::LiteralKind::String) {
+            arg.kind = "constant";
+            nlohmann::json text = e.literal.text;
+            arg.json = text.dump();
+          } else if (e.kind == ExprKind::Literal &&
+                     (e.literal.kind == ast::LiteralKind::Int || e.literal.kind == ast::LiteralKind::Bool)) {
+            arg.kind = "constant";
+            arg.json = e.literal.text;
+          } else {
+            unsupported(e.span, "an `authorize` argument other than principal, message, context or a literal");
+          }
+          info.policy_args.push_back(std::move(arg));
+        }
+        break;
+      }
+      case ast::RouteClauseKind::Map: info.mapping = clause.target.joined(); break;
+      case ast::RouteClauseKind::Deliver: {
+        pack::RouteDelivery delivery;
+        if (clause.target.parts.size() == 2) {
+          delivery.family = clause.target.parts[0].text;
+          delivery.operation = clause.target.parts[1].text;
+        }
+        for (const auto& a : clause.args) {
+          if (a.name && (a.name->text == "key" || a.name->text == "order_key")) {
+            delivery.key_field = a.value->name.text;
+            continue;
+          }
+          if (auto text = string_literal(*a.value, "a delivery argument")) delivery.args.push_back(*text);
+        }
+        if (clause.endpoint) delivery.endpoint = clause.endpoint->text;
+        info.deliveries.push_back(std::move(delivery));
+        break;
+      }
+      case ast::RouteClauseKind::Retry: {
+        info.retry = clause.target.joined();
+        std::vector<std::uint32_t> delays;
+        for (const auto& a : clause.args) {
+          if (a.value->kind == ExprKind::Literal && a.value->literal.kind == ast::LiteralKind::Duration)
+            delays.push_back(static_cast<std::uint32_t>(duration_ms(a.value->literal.text)));
+          else
+            unsupported(a.value->span, "a retry delay that is not a duration literal");
+        }
+        if (!delays.empty()) info.retry_first_ms = delays.front();
+        info.retry_max_ms = delays.empty() ? 0 : delays.back();
+        if (clause.value->kind == ExprKind::Literal && clause.value->literal.kind == ast::LiteralKind::Int)
+          info.attempts = static_cast<std::uint32_t>(std::stoul(clause.value->literal.text));
+        else
+          unsupported(clause.value->span, "an attempt count that is not an integer literal");
+        info.dead_letter = !clause.then_action || clause.then_action->text != "drop";
+        break;
+      }
+    }
+  }
+  const sema::Type* message = on ? checker_.type_in(*on->message_type, symbol) : nullptr;
+  info.message_type = message ? sema::display(message) : "json";
+  if (message != nullptr && message->kind == sema::TypeKind::Record)
+    info.message_format = wire_format(type(message, on->message_type->span));
+  if (!whens.empty() || order != nullptr) {
+    Function f;
+    f.route = true;
+    f.name = symbol.name + ".select";
+    f.symbol = symbol.module->name + ".route." + symbol.name;
+    next_slot_ = 0;
+    scope_.clear();
+    const Type* input = type(message, on ? on->message_type->span : decl->name.span);
+    f.params.push_back(m_.plain(input));
+    f.param_names.push_back("message");
+    scope_.push_back({"message", fresh_slot()});
+    abi::RecordDesc& outcome = m_.schemas.add_record("RouteOutcome." + symbol.name);
+    abi::FieldDesc when_field;
+    when_field.name = "when";
+    when_field.type.kind = abi::Kind::Bool;
+    outcome.fields.push_back(when_field);
+    abi::FieldDesc order_field;
+    order_field.name = "order";
+    order_field.type.kind = abi::Kind::String;
+    order_field.type.optional = true;
+    outcome.fields.push_back(order_field);
+    Type result;
+    result.kind = TypeKind::Record;
+    result.record = &outcome;
+    result.record_index = record_index(&outcome);
+    f.result = m_.type(result);
+    Stmt when;
+    when.op = StmtOp::Set;
+    when.path = {0};
+    when.path_types = {f.result};
+    when.source = source(whens.empty() ? decl->name.span : whens.front()->span);
+    ExprPtr condition = constant_bool(true);
+    for (const ast::Expr* w : whens)
+      condition = whens.size() == 1 ? expr(*w) : make(Op::And, m_.scalar(TypeKind::Bool), [&] {
+        std::vector<ExprPtr> both;
+        both.push_back(std::move(condition));
+        both.push_back(expr(*w));
+        return both;
+      }());
+    when.value = std::move(condition);
+    f.body.push_back(std::move(when));
+    if (order != nullptr) {
+      Stmt key;
+      key.op = StmtOp::Set;
+      key.path = {1};
+      key.path_types = {f.result};
+      key.source = source(order->span);
+      ExprPtr value = expr(*order);
+      if (value->type->kind != TypeKind::String) {
+        if (value->type->optional) {
+          unsupported(order->span, "an optional `order by` key that is not a string");
+        } else {
+          std::vector<ExprPtr> args;
+          args.push_back(std::move(value));
+          value = make(Op::Call, m_.scalar(TypeKind::String), std::move(args));
+          value->text = "to_string";
+        }
+      }
+      key.value = std::move(value);
+      f.body.push_back(std::move(key));
+    }
+    f.slot_count = next_slot_;
+    info.select_entry = f.name;
+    info.has_when = !whens.empty();
+    info.has_order = order != nullptr;
+    m_.functions.push_back(std::move(f));
+  }
+  m_.routes.push_back(std::move(info));
+}
+
 }  // namespace
 
 std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::CheckResult& result,
@@ -1224,6 +1407,8 @@ std::unique_ptr<Module> lower_mappings(sema::Checker& checker, const sema::Check
       lowerer.policy(*symbol);
     else if (symbol->kind == sema::SymbolKind::Test)
       lowerer.test(*symbol);
+    else if (symbol->kind == sema::SymbolKind::Route)
+      lowerer.route(*symbol);
     else
       lowerer.mapping(*symbol);
   }

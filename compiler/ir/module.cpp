@@ -138,4 +138,12 @@ const char* to_string(Op op) {
   return "?";
 }
 
+pack::DataFormat wire_format(const Type* t) {
+  if (t == nullptr || t->kind != TypeKind::Record || t->record == nullptr) return pack::DataFormat::Json;
+  if (!t->record->resource_type.empty()) return pack::DataFormat::Fhir;
+  if (!t->record->model.empty()) return pack::DataFormat::Odoo;
+  if (!t->record->messages.empty()) return pack::DataFormat::Hl7v2;
+  return pack::DataFormat::Json;
+}
+
 }  // namespace suture::ir

@@ -28,6 +28,15 @@ std::variant<jit::ModuleHandle*, std::string> Engine::load_bitcode(std::string_v
   return std::get<jit::ModuleHandle*>(added);
 }
 
+std::variant<jit::ModuleHandle*, std::string> Engine::load_bitcode_once(std::string_view bitcode,
+                                                                        const std::string& name) {
+  std::lock_guard lock(loaded_mutex_);
+  if (auto it = loaded_.find(name); it != loaded_.end()) return it->second;
+  auto loaded = load_bitcode(bitcode, name);
+  if (auto* handle = std::get_if<jit::ModuleHandle*>(&loaded)) loaded_.emplace(name, *handle);
+  return loaded;
+}
+
 std::variant<jit::ModuleHandle*, std::string> Engine::load_ir(std::string_view ir, const std::string& name) {
   auto added = jit_->add_ir_text(ir, name);
   if (auto* error = std::get_if<jit::JitError>(&added)) return error->message;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +40,9 @@ class Engine {
 
   // Compiles a module (bitcode as packs carry it, or LLVM IR text) and returns its handle.
   std::variant<jit::ModuleHandle*, std::string> load_bitcode(std::string_view bitcode, const std::string& name);
+  // The same, compiled once per `name`: later calls with that name return the first handle
+  // (several runners of one pack share its code). Safe from several threads.
+  std::variant<jit::ModuleHandle*, std::string> load_bitcode_once(std::string_view bitcode, const std::string& name);
   std::variant<jit::ModuleHandle*, std::string> load_ir(std::string_view ir, const std::string& name);
   std::variant<EntryPoint, std::string> entry(const jit::ModuleHandle* module, std::string_view symbol) const;
   jit::Jit& jit() { return *jit_; }
@@ -45,6 +50,8 @@ class Engine {
  private:
   explicit Engine(std::unique_ptr<jit::Jit> jit) : jit_(std::move(jit)) {}
   std::unique_ptr<jit::Jit> jit_;
+  std::mutex loaded_mutex_;
+  std::map<std::string, jit::ModuleHandle*> loaded_;
 };
 
 }  // namespace suture::runtime

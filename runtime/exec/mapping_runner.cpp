@@ -10,10 +10,11 @@ namespace suture::runtime {
 
 std::variant<std::unique_ptr<MappingRunner>, std::string> MappingRunner::create(const pack::LoadedPack& pack,
                                                                                 Engine& engine,
-                                                                                std::string_view mapping) {
+                                                                                std::string_view mapping,
+                                                                                pack::EntryKind kind) {
   std::unique_ptr<MappingRunner> runner(new MappingRunner());
   runner->pack_ = &pack;
-  auto found = find_entry(pack, pack::EntryKind::Mapping, mapping);
+  auto found = find_entry(pack, kind, mapping);
   if (auto* error = std::get_if<std::string>(&found)) return *error;
   runner->entry_ = std::get<const pack::EntryPoint*>(found);
   const pack::EntryPoint& e = *runner->entry_;
@@ -38,6 +39,23 @@ std::variant<std::unique_ptr<MappingRunner>, std::string> MappingRunner::create(
 }
 
 std::optional<Rejection> MappingRunner::map(std::string_view message, bool padded, std::string& out) {
+  abi::Value result;
+  if (auto rejection = run(message, padded, result)) return rejection;
+  switch (entry_->output_format) {
+    case pack::DataFormat::Odoo:
+      if (odoo_output_ == OdooOutput::Row)
+        json::encode_odoo_row(*result.record, out);
+      else
+        json::encode_odoo_values(*result.record, out);
+      break;
+    case pack::DataFormat::Hl7v2: out += hl7::encode_typed(*result.record); break;
+    default: json::encode_fhir(*result.record, out); break;
+  }
+  out += '\n';
+  return std::nullopt;
+}
+
+std::optional<Rejection> MappingRunner::run(std::string_view message, bool padded, abi::Value& result) {
   arena_.reset();
   abi::Record* record = nullptr;
   hl7::Result<hl7::Message> parsed = hl7::Error{};
@@ -89,22 +107,11 @@ std::optional<Rejection> MappingRunner::map(std::string_view message, bool padde
   tables_->bind(context_, arena_);
   context_.keys = keys_.data();
   context_.key_count = static_cast<std::uint32_t>(keys_.size());
-  abi::Value in, result;
+  abi::Value in;
   in.kind = abi::Kind::Record;
   in.record = record;
   if (function_(&context_, &result, &in) != 0)
     return Rejection{context_.error.code, context_.error.path, context_.error.message};
-  switch (entry_->output_format) {
-    case pack::DataFormat::Odoo:
-      if (odoo_output_ == OdooOutput::Row)
-        json::encode_odoo_row(*result.record, out);
-      else
-        json::encode_odoo_values(*result.record, out);
-      break;
-    case pack::DataFormat::Hl7v2: out += hl7::encode_typed(*result.record); break;
-    default: json::encode_fhir(*result.record, out); break;
-  }
-  out += '\n';
   return std::nullopt;
 }
 

@@ -26,13 +26,19 @@ class MappingRunner {
  public:
   // Loads `pack`'s module into `engine` (once per runner) and finds `mapping` (its name, or
   // module.name). Errors name the mappings the pack has.
-  static std::variant<std::unique_ptr<MappingRunner>, std::string> create(const pack::LoadedPack& pack, Engine& engine,
-                                                                          std::string_view mapping);
+  // `kind` Route: a route's select entry (its outcome is read with run(), never encoded).
+  static std::variant<std::unique_ptr<MappingRunner>, std::string> create(
+      const pack::LoadedPack& pack, Engine& engine, std::string_view mapping,
+      pack::EntryKind kind = pack::EntryKind::Mapping);
 
   // Maps one message. On success appends the output (one line: JSON, or ER7 segments) to `out`
   // and returns nullopt; otherwise appends nothing and returns why. `padded`: the text is
   // followed by json::kInputPadding readable bytes (no copy needed).
   std::optional<Rejection> map(std::string_view message, bool padded, std::string& out);
+
+  // Decodes and runs without encoding: `result` is the output record, valid in this runner's
+  // arena until the next call.
+  std::optional<Rejection> run(std::string_view message, bool padded, abi::Value& result);
 
   const pack::EntryPoint& entry() const { return *entry_; }
 

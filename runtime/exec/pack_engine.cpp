@@ -43,7 +43,7 @@ std::variant<const pack::EntryPoint*, std::string> find_entry(const pack::Loaded
 
 std::variant<EntryPoint, std::string> load_entry(const pack::LoadedPack& pack, Engine& engine,
                                                  const pack::EntryPoint& entry) {
-  auto module = engine.load_bitcode(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
+  auto module = engine.load_bitcode_once(pack.bitcode, pack.manifest.content_hash.substr(0, 12));
   if (auto* error = std::get_if<std::string>(&module)) return *error;
   return engine.entry(std::get<jit::ModuleHandle*>(module), entry.symbol);
 }

@@ -170,7 +170,10 @@ std::optional<Rejection> PolicyRunner::decide(std::string_view request, bool pad
       const abi::RecordDesc* record = param_records_[i];
       if (record == nullptr || (record->resource_type.empty() && record->model.empty())) continue;
       *resource_out += "\"" + param_names_[i] + "\":";
-      json::encode_fhir(*params[i].record, *resource_out);
+      if (!record->model.empty())
+        json::encode_odoo_row(*params[i].record, *resource_out);
+      else
+        json::encode_fhir(*params[i].record, *resource_out);
       break;
     }
   return std::nullopt;

@@ -37,6 +37,38 @@ ordered_json entry_to_json(const EntryPoint& e) {
   return j;
 }
 
+ordered_json route_to_json(const RouteInfo& r) {
+  ordered_json j;
+  j["name"] = r.name;
+  j["triggers"] = ordered_json::array();
+  for (const RouteTrigger& t : r.triggers)
+    j["triggers"].push_back(
+        ordered_json{{"listener", t.listener}, {"verb", t.verb}, {"selector", t.selector}, {"event", t.event}});
+  j["message_type"] = r.message_type;
+  j["message_format"] = to_string(r.message_format);
+  j["priority"] = r.priority;
+  j["fallback"] = r.fallback;
+  j["select_entry"] = r.select_entry;
+  j["has_when"] = r.has_when;
+  j["has_order"] = r.has_order;
+  j["policy"] = r.policy;
+  j["policy_args"] = ordered_json::array();
+  for (const RouteArg& a : r.policy_args) j["policy_args"].push_back(ordered_json{{"kind", a.kind}, {"json", a.json}});
+  j["mapping"] = r.mapping;
+  j["deliveries"] = ordered_json::array();
+  for (const RouteDelivery& d : r.deliveries)
+    j["deliveries"].push_back(ordered_json{{"family", d.family},
+                                           {"operation", d.operation},
+                                           {"args", d.args},
+                                           {"key_field", d.key_field},
+                                           {"endpoint", d.endpoint}});
+  j["retry"] = ordered_json{{"strategy", r.retry},   {"first_ms", r.retry_first_ms},
+                            {"max_ms", r.retry_max_ms}, {"attempts", r.attempts},
+                            {"dead_letter", r.dead_letter}};
+  j["source"] = r.source;
+  return j;
+}
+
 ordered_json location_to_json(const SourceLocation& l) {
   ordered_json j;
   j["id"] = l.id;
@@ -189,6 +221,83 @@ EntryPoint entry_from_json(const json& j, const std::string& where, std::string&
   return e;
 }
 
+bool flag(const json& j, const char* key, const std::string& where, std::string& error) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_boolean()) {
+    if (error.empty()) error = where + ": \"" + key + "\" should be true or false";
+    return false;
+  }
+  return it->get<bool>();
+}
+
+RouteInfo route_from_json(const json& j, const std::string& where, std::string& error) {
+  RouteInfo r;
+  if (!j.is_object()) {
+    error = where + " is not an object";
+    return r;
+  }
+  Fields f{j, where, error};
+  r.name = f.text("name");
+  if (const json* triggers = f.get("triggers", json::value_t::array))
+    for (const json& t : *triggers) {
+      if (!t.is_object()) {
+        error = where + " has a malformed trigger";
+        return r;
+      }
+      Fields tf{t, where + " trigger", error};
+      r.triggers.push_back({tf.text("listener"), tf.text("verb"), tf.text("selector"), tf.text("event")});
+    }
+  r.message_type = f.text("message_type");
+  const std::string format = f.text("message_format");
+  if (auto it = j.find("priority"); it != j.end() && it->is_number_integer()) r.priority = it->get<std::int64_t>();
+  r.fallback = flag(j, "fallback", where, error);
+  r.select_entry = f.text("select_entry");
+  r.has_when = flag(j, "has_when", where, error);
+  r.has_order = flag(j, "has_order", where, error);
+  r.policy = f.text("policy");
+  if (const json* args = f.get("policy_args", json::value_t::array))
+    for (const json& a : *args) {
+      if (!a.is_object()) {
+        error = where + " has a malformed policy argument";
+        return r;
+      }
+      Fields af{a, where + " policy argument", error};
+      r.policy_args.push_back({af.text("kind"), af.text("json")});
+    }
+  r.mapping = f.text("mapping");
+  if (const json* deliveries = f.get("deliveries", json::value_t::array))
+    for (const json& d : *deliveries) {
+      if (!d.is_object()) {
+        error = where + " has a malformed delivery";
+        return r;
+      }
+      Fields df{d, where + " delivery", error};
+      RouteDelivery delivery;
+      delivery.family = df.text("family");
+      delivery.operation = df.text("operation");
+      delivery.args = df.texts("args");
+      delivery.key_field = df.text("key_field");
+      delivery.endpoint = df.text("endpoint");
+      r.deliveries.push_back(std::move(delivery));
+    }
+  if (const json* retry = f.get("retry", json::value_t::object)) {
+    Fields rf{*retry, where + " retry", error};
+    r.retry = rf.text("strategy");
+    r.retry_first_ms = rf.u32("first_ms");
+    r.retry_max_ms = rf.u32("max_ms");
+    r.attempts = rf.u32("attempts");
+    r.dead_letter = flag(*retry, "dead_letter", where + " retry", error);
+  }
+  r.source = f.u32("source");
+  if (error.empty()) {
+    if (auto fmt = data_format_from(format))
+      r.message_format = *fmt;
+    else
+      error = where + " has unknown message format \"" + format + "\"";
+  }
+  return r;
+}
+
 SourceLocation location_from_json(const json& j, const std::string& where, std::string& error) {
   SourceLocation l;
   if (!j.is_object()) {
@@ -215,6 +324,10 @@ std::string manifest_to_json(const Manifest& m, std::string_view hash_hex) {
   j["target_triple"] = m.target_triple;
   j["entry_points"] = ordered_json::array();
   for (const EntryPoint& e : m.entry_points) j["entry_points"].push_back(entry_to_json(e));
+  if (!m.routes.empty()) {
+    j["routes"] = ordered_json::array();
+    for (const RouteInfo& r : m.routes) j["routes"].push_back(route_to_json(r));
+  }
   j["schemas"] = m.schemas;
   j["source_map"] = ordered_json::array();
   for (const SourceLocation& l : m.source_map) j["source_map"].push_back(location_to_json(l));
@@ -239,6 +352,9 @@ std::variant<Manifest, std::string> manifest_from_json(std::string_view text) {
   if (const json* entries = f.get("entry_points", json::value_t::array))
     for (std::size_t i = 0; i < entries->size() && error.empty(); ++i)
       m.entry_points.push_back(entry_from_json((*entries)[i], "entry point #" + std::to_string(i), error));
+  if (const json* routes = f.get("routes", json::value_t::array, /*required=*/false))
+    for (std::size_t i = 0; i < routes->size() && error.empty(); ++i)
+      m.routes.push_back(route_from_json((*routes)[i], "route #" + std::to_string(i), error));
   m.schemas = f.texts("schemas");
   if (const json* locations = f.get("source_map", json::value_t::array))
     for (std::size_t i = 0; i < locations->size() && error.empty(); ++i)

@@ -67,6 +67,54 @@ struct EntryPoint {
   bool operator==(const EntryPoint&) const = default;
 };
 
+// A route as the host runs it: when it fires, who authorizes, what maps, where it delivers and
+// how it retries. `when` and `order by` are compiled into `select_entry`, a Route entry point
+// whose outcome record holds `when` (Bool) and `order` (String?) when the route has them.
+struct RouteTrigger {
+  std::string listener;  // http, fhir, mllp, odoo, queue
+  std::string verb;      // POST, PUT… ("" = any)
+  std::string selector;  // path ("/fhir/Patient"), HL7 type ("ADT^A01"), Odoo model ("res.partner")
+  std::string event;     // Odoo event ("created"; "" = any)
+  bool operator==(const RouteTrigger&) const = default;
+};
+// One argument of the route's `authorize` call: the principal, the message, the context, or a
+// constant given as JSON text.
+struct RouteArg {
+  std::string kind;  // principal, message, context, constant
+  std::string json;  // constant: its JSON text
+  bool operator==(const RouteArg&) const = default;
+};
+struct RouteDelivery {
+  std::string family;      // odoo, fhir, http, mllp
+  std::string operation;   // upsert, create, post, send…
+  std::vector<std::string> args;
+  std::string key_field;   // `key: ref`
+  std::string endpoint;    // named in the host configuration
+  bool operator==(const RouteDelivery&) const = default;
+};
+struct RouteInfo {
+  std::string name;
+  std::vector<RouteTrigger> triggers;
+  std::string message_type;  // "fhir.r4.Patient", "json"
+  DataFormat message_format = DataFormat::Json;
+  std::int64_t priority = 0;
+  bool fallback = false;
+  std::string select_entry;  // Route entry point computing when / order ("" = none)
+  bool has_when = false;
+  bool has_order = false;
+  std::string policy;        // entry point name ("" = no authorize)
+  std::vector<RouteArg> policy_args;
+  std::string mapping;       // entry point name ("" = the message is delivered as received)
+  std::vector<RouteDelivery> deliveries;
+  std::string retry = "none";  // exponential, fixed, none
+  std::uint32_t retry_first_ms = 0;
+  std::uint32_t retry_max_ms = 0;
+  std::uint32_t attempts = 1;
+  bool dead_letter = true;   // after the last attempt: dead letter, or drop
+  std::uint32_t source = 0;  // source map id of the declaration
+  bool operator==(const RouteInfo&) const = default;
+};
+
 // A place in the source that runtime errors refer to by `id`.
 struct SourceLocation {
   std::uint32_t id = 0;
@@ -84,6 +132,7 @@ struct Manifest {
   std::string content_hash;   // lowercase hex SHA-256, set by write_pack(); equals the header's
   std::string target_triple;  // what the bitcode was made for; "" = any x86-64
   std::vector<EntryPoint> entry_points;
+  std::vector<RouteInfo> routes;
   std::vector<std::string> schemas;  // module names ("fhir.r4", "odoo")
   std::vector<SourceLocation> source_map;
   std::map<std::string, std::string> build_info;  // free-form; sorted, so deterministic
