@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh — the README's first command: set up, build, check the reference specs and the
 # examples, show what the checker says about a spec with deliberate mistakes, then compile a
-# mapping into a pack and run it on sample patients (one of them bad, to show a rejection).
+# mapping into a pack and run it on sample patients (one of them bad, to show a rejection);
+# last, the main job: the reference packs on suture-host with its SQLite store, fed the sample
+# messages, delivering to local stand-in Odoo and FHIR servers (scripts/demo_host.py).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
@@ -26,3 +28,6 @@ echo "== suture run: three FHIR Patients and one without an id → res.partner r
   > build/demo/patients.ndjson
 build/bin/suture run build/demo/patient_partner.spk --in build/demo/patients.ndjson --stats \
   || echo "(exit $? — one message was rejected, as expected; the others were mapped)"
+echo
+echo "== suture-host: the reference packs on the host (SQLite store), fed the sample messages"
+python3 scripts/demo_host.py
