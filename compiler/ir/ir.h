@@ -202,6 +202,20 @@ struct Function {
   bool route = false;
   std::vector<std::string> fixtures;
   std::vector<std::uint32_t> expect_sources;
+  // `expect out == fixture("expected.json")` on a record: outcome slot `expect` holds the actual
+  // record, which `suture test` compares with the file, member by member.
+  struct WholeExpect {
+    std::uint32_t expect = 0;
+    std::string file;
+  };
+  std::vector<WholeExpect> whole_expects;
+  // `expect rejects(e, "CODE"[, "$.path"])`: the test passes only when it is rejected so.
+  struct RejectionExpect {
+    std::uint32_t expect = 0;
+    std::string code;
+    std::string path;  // "" = any
+  };
+  std::vector<RejectionExpect> rejection_expects;
   std::vector<PolicyRule> rules;
   std::string name;                 // as declared
   std::string symbol;               // in the generated module

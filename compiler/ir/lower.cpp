@@ -961,13 +961,44 @@ void Lowerer::test(const sema::Symbol& symbol) {
         (std::filesystem::path(file.path()).parent_path() / call->args.at(0).value->literal.text).string());
   }
   abi::RecordDesc& outcome = m_.schemas.add_record("TestOutcome." + std::to_string(m_.functions.size()));
+  auto is_fixture = [](const ast::Expr* e) {
+    return e != nullptr && e->kind == ExprKind::Call && e->callee && e->callee->kind == ExprKind::Name &&
+           e->callee->name.text == "fixture" && e->args.size() == 1;
+  };
+  auto is_rejects = [](const ast::Expr& e) {
+    return e.kind == ExprKind::Call && e.callee && e.callee->kind == ExprKind::Name && e.callee->name.text == "rejects" &&
+           e.args.size() >= 2;
+  };
+  // The side compared whole with a fixture file, when the expect is `record == fixture(…)`.
+  auto whole_side = [&](const ast::Expr& e) -> const ast::Expr* {
+    if (e.kind != ExprKind::Binary || e.binary_op != ast::BinaryOp::Eq) return nullptr;
+    const ast::Expr* other = is_fixture(e.rhs.get()) ? e.lhs.get() : is_fixture(e.lhs.get()) ? e.rhs.get() : nullptr;
+    if (other == nullptr) return nullptr;
+    const Type* t = type_of(*other);
+    return t != nullptr && t->kind == TypeKind::Record && !t->optional ? other : nullptr;
+  };
   std::size_t expects = 0;
   for (const auto& stmt : decl->body)
     if (stmt.kind == ast::TestStmtKind::Expect) {
       abi::FieldDesc field;
-      field.name = "expect_" + std::to_string(expects++);
+      field.name = "expect_" + std::to_string(expects);
       field.type.kind = abi::Kind::Bool;
+      if (const ast::Expr* side = whole_side(*stmt.expect)) {
+        const Type* t = type_of(*side);
+        field.type.kind = abi::Kind::Record;
+        field.type.record = t->record;
+        const ast::Expr* file = is_fixture(stmt.expect->rhs.get()) ? stmt.expect->rhs.get() : stmt.expect->lhs.get();
+        const SourceFile& source_file = sources_.file(file->span.file);
+        f.whole_expects.push_back(
+            {static_cast<std::uint32_t>(expects),
+             (std::filesystem::path(source_file.path()).parent_path() / file->args.at(0).value->literal.text).string()});
+      } else if (is_rejects(*stmt.expect)) {
+        const auto& args = stmt.expect->args;
+        f.rejection_expects.push_back({static_cast<std::uint32_t>(expects), args[1].value->literal.text,
+                                       args.size() > 2 ? args[2].value->literal.text : std::string()});
+      }
       outcome.fields.push_back(field);
+      ++expects;
     }
   Type result;
   result.kind = TypeKind::Record;
@@ -985,9 +1016,24 @@ void Lowerer::test(const sema::Symbol& symbol) {
       scope_.push_back({stmt.let.name.text, s.slot});
     } else {
       s.op = StmtOp::Set;
-      s.path = {expect++};
+      s.path = {expect};
       s.path_types = {f.result};
-      s.value = expr(*stmt.expect);
+      if (outcome.fields[expect].type.kind == abi::Kind::Record) {
+        s.value = expr(*whole_side(*stmt.expect));
+      } else if (is_rejects(*stmt.expect)) {
+        // Run it; reaching the end means it was not rejected: the expect is false.
+        auto run = make(Op::Let, m_.scalar(TypeKind::Bool), [&] {
+          std::vector<ExprPtr> args;
+          args.push_back(expr(*stmt.expect->args[0].value));
+          args.push_back(constant_bool(false));
+          return args;
+        }());
+        run->slot = fresh_slot();
+        s.value = std::move(run);
+      } else {
+        s.value = expr(*stmt.expect);
+      }
+      ++expect;
       f.expect_sources.push_back(s.source);
     }
     f.body.push_back(std::move(s));

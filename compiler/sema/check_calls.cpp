@@ -481,6 +481,36 @@ const Type* Checker::check_call(const ast::Expr& expr, Env& env, const Type* exp
           .help("fixtures are read when the spec is checked, e.g. `fixture(\"fixtures/patient.json\")`");
     return types_.error();
   }
+  // `rejects(e, "CODE")` / `rejects(e, "CODE", "$.path")`: in a test, `e` must be rejected with
+  // that code (and path). `suture test` checks it; it is false when `e` succeeds.
+  if (name == "rejects" && lookup(env.file, env.module, name) == nullptr) {
+    if (!env.in_test)
+      diagnostics_.report(DiagCode::S3029, callee.span, "`rejects` can only be used in tests")
+          .label(callee.span, "outside a test")
+          .help("a mapping's own failures are written with `fail(\"CODE\", \"why\")`");
+    if (expr.args.size() < 2 || expr.args.size() > 3) {
+      diagnostics_
+          .report(DiagCode::S3006, expr.span,
+                  "`rejects` takes 2 or 3 arguments (what to run, the code, optionally the path), " +
+                      std::to_string(expr.args.size()) + " given")
+          .label(expr.span, "here")
+          .help("e.g. `expect rejects(m(fixture(\"bad.json\")), \"PATIENT_NO_ID\", \"$.id\")`");
+      for (const auto& a : expr.args) check(*a.value, env);
+      return types_.boolean();
+    }
+    check(*expr.args[0].value, env);
+    for (std::size_t i = 1; i < expr.args.size(); ++i) {
+      const ast::Expr& a = *expr.args[i].value;
+      check(a, env);
+      if (a.kind != ExprKind::Literal || a.literal.kind != ast::LiteralKind::String)
+        diagnostics_
+            .report(DiagCode::S3016, a.span,
+                    i == 1 ? "the expected rejection code must be a string literal"
+                           : "the expected rejection path must be a string literal")
+            .label(a.span, "not a literal");
+    }
+    return types_.boolean();
+  }
   Symbol* symbol = lookup(env.file, env.module, name);
   if (symbol != nullptr && symbol->kind == SymbolKind::Broken) {
     for (const auto& a : expr.args) check(*a.value, env);

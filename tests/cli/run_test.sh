@@ -134,6 +134,10 @@ check failure_names_the_expect grep -q 'expect at .*t.sut:14 was false: expect o
 check failure_summary grep -q "^1 passed, 1 failed$" "$dir/out"
 check junit_is_xml python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.get("tests") == "2" and r.get("failures") == "1"' "$dir/junit.xml"
 run filter_selects_tests 0 "$suture" test "$dir/tests" --filter copied
+# Every kind of expectation, passing and failing on purpose: the report is compared line by line.
+(cd "$root" && "$suture" test tests/cli/test_blocks >"$dir/blocks.out" 2>&1)
+check test_blocks_exit_1_on_failures [ $? -eq 1 ]
+check test_blocks_report_whole_output_diffs_and_rejections diff -u "$root/tests/cli/test_blocks/expected_output.txt" "$dir/blocks.out"
 check filter_runs_one grep -q "^1 passed, 0 failed$" "$dir/out"
 
 echo "$failures failure(s)"
