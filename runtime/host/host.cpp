@@ -111,26 +111,26 @@ std::vector<std::string> Host::Impl::open() {
   for (const ListenerConfig& l : config.listeners)
     limiters[l.name] = std::make_unique<RateLimiter>(l.limits.rate_per_second, l.limits.burst);
   if (!problems.empty()) return problems;
-  metrics.add_gauge("suture_queue_depth", "Deliveries pending or in flight, by endpoint", {"endpoint"}, [this] {
-    std::vector<Gauge> out;
-    for (const EndpointDepth& d : store->depths()) out.push_back({{d.endpoint}, static_cast<double>(d.pending)});
-    return out;
-  });
-  metrics.add_gauge("suture_dead_letters", "Deliveries in the dead letters, by endpoint", {"endpoint"}, [this] {
-    std::vector<Gauge> out;
-    for (const EndpointDepth& d : store->depths()) out.push_back({{d.endpoint}, static_cast<double>(d.dead)});
-    return out;
-  });
+  // Every configured endpoint has a series, 0 when nothing waits for it.
+  auto per_endpoint = [this](auto value) {
+    return [this, value] {
+      std::map<std::string, EndpointDepth> depths;
+      for (const EndpointConfig& e : config.endpoints) depths[e.name].endpoint = e.name;
+      for (const EndpointDepth& d : store->depths()) depths[d.endpoint] = d;
+      std::vector<Gauge> out;
+      for (const auto& [name, d] : depths) out.push_back({{name}, value(d)});
+      return out;
+    };
+  };
+  metrics.add_gauge("suture_queue_depth", "Deliveries pending or in flight, by endpoint", {"endpoint"},
+                    per_endpoint([](const EndpointDepth& d) { return static_cast<double>(d.pending); }));
+  metrics.add_gauge("suture_dead_letters", "Deliveries in the dead letters, by endpoint", {"endpoint"},
+                    per_endpoint([](const EndpointDepth& d) { return static_cast<double>(d.dead); }));
   metrics.add_gauge("suture_oldest_message_age_seconds", "Age of the oldest pending delivery, by endpoint",
-                    {"endpoint"}, [this] {
-                      std::vector<Gauge> out;
-                      std::int64_t now = now_ms();
-                      for (const EndpointDepth& d : store->depths())
-                        out.push_back({{d.endpoint}, d.oldest_pending_ms == 0
-                                                         ? 0.0
-                                                         : static_cast<double>(now - d.oldest_pending_ms) / 1000.0});
-                      return out;
-                    });
+                    {"endpoint"}, per_endpoint([](const EndpointDepth& d) {
+                      return d.oldest_pending_ms == 0 ? 0.0
+                                                      : static_cast<double>(now_ms() - d.oldest_pending_ms) / 1000.0;
+                    }));
   return {};
 }
 
