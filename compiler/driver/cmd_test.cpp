@@ -229,6 +229,13 @@ int run_test(const std::vector<std::string>& args) {
     return 2;
   }
   runtime::SchemaTables tables(run->module->schemas);
+  // Policies called from tests are reported as Decisions, by their rules' labels.
+  std::vector<runtime::PolicyRules> policy_rules(run->module->functions.size());
+  for (std::size_t i = 0; i < run->module->functions.size(); ++i)
+    for (const ir::PolicyRule& r : run->module->functions[i].rules) {
+      policy_rules[i].labels.push_back(r.label);
+      policy_rules[i].kinds.push_back(ir::to_string(r.kind));
+    }
   std::vector<Outcome> outcomes;
   const ir::Module& module = *run->module;
   for (const ir::Function& f : module.functions) {
@@ -246,6 +253,7 @@ int run_test(const std::vector<std::string>& args) {
     abi::Value result;
     if (!stopped) {
       tables.bind(ctx, arena);
+      ctx.policy_rules = &policy_rules;
       if (std::get<runtime::EntryPoint>(entry)(&ctx, &result, params.data()) != 0)
         stopped = Stopped{ctx.error.code, ctx.error.path, ctx.error.message};
     }

@@ -628,7 +628,29 @@ ExprPtr Lowerer::call(const ast::Expr& e) {
         invoke->source = source(e.span);
         return invoke;
       }
-      case SymbolKind::Policy: return unsupported(e.span, "calling a policy in a mapping");
+      case SymbolKind::Policy: {
+        // Tests call policies and look at the std Decision: the outcome of the call, turned
+        // into one by the runtime from the rules that held.
+        auto callee = function_of_.find(&symbol);
+        if (!in_test_ || callee == function_of_.end()) return unsupported(e.span, "calling a policy in a mapping");
+        auto invoke = make(Op::Invoke, m_.functions[callee->second].result);
+        invoke->index = callee->second;
+        for (const auto& a : e.args) invoke->args.push_back(expr(*a.value));
+        invoke->source = source(e.span);
+        const Type* decision = type_of(e);
+        auto function = make(Op::Const, m_.scalar(TypeKind::Int));
+        function->integer = callee->second;
+        auto record = make(Op::Const, m_.scalar(TypeKind::Int));
+        record->integer = decision->record_index;
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(invoke));
+        args.push_back(std::move(function));
+        args.push_back(std::move(record));
+        auto call = make(Op::Call, decision, std::move(args));
+        call->text = "policy_decision";
+        call->source = source(e.span);
+        return call;
+      }
       default: return unsupported(e.span, "this call");
     }
   }
@@ -1178,6 +1200,7 @@ void Lowerer::index_rules(std::vector<Stmt>& rules) {
 
 void Lowerer::policy(const sema::Symbol& symbol) {
   const auto* decl = static_cast<const ast::PolicyDecl*>(symbol.decl);
+  function_of_[&symbol] = static_cast<std::uint32_t>(m_.functions.size());
   Function f;
   f.policy = true;
   f.name = symbol.name;

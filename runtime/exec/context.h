@@ -39,6 +39,13 @@ struct ExecError {
   std::string message;  // for people
 };
 
+// `suture test` only: the rules of each function that is a policy (by function index), so that
+// a policy called from a test becomes a std `Decision` (suture_rt_policy_decision in glue.cpp).
+struct PolicyRules {
+  std::vector<std::string> labels;
+  std::vector<std::string> kinds;  // permit, forbid, redact, mask, generalise, pseudonymise
+};
+
 struct ExecContext {
   Arena* arena = nullptr;
   // The pack's descriptors, by the indexes generated code uses (pack order).
@@ -52,6 +59,7 @@ struct ExecContext {
   // goes on), by rule index, in evaluation order.
   std::vector<std::uint32_t> held;
   std::vector<std::pair<std::uint32_t, ExecError>> skipped;
+  const std::vector<PolicyRules>* policy_rules = nullptr;
 
   // Records a failure (the first one wins) and returns false, so natives can `return ctx->fail(…)`.
   bool fail(std::string_view code, std::string_view message, std::string_view path = "$") {

@@ -126,4 +126,8 @@ bool suture_rt_div(suture_ctx* ctx, suture_value* out, const suture_value* a, co
 bool suture_rt_mod(suture_ctx* ctx, suture_value* out, const suture_value* a, const suture_value* b);
 bool suture_rt_negate(suture_ctx* ctx, suture_value* out, const suture_value* a);
 bool suture_rt_concat(suture_ctx* ctx, suture_value* out, const suture_value* a, const suture_value* b);
+
+// A policy called from a test: its outcome as a std Decision (policy_decision.cpp).
+bool suture_rt_policy_decision(suture_ctx* ctx, suture_value* out, const suture_value* outcome,
+                               const suture_value* function, const suture_value* record_index);
 }

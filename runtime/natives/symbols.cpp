@@ -37,6 +37,7 @@ const std::array kSymbols = {
     SUTURE_NATIVE(suture_rt_sub),           SUTURE_NATIVE(suture_rt_mul),
     SUTURE_NATIVE(suture_rt_div),           SUTURE_NATIVE(suture_rt_mod),
     SUTURE_NATIVE(suture_rt_negate),        SUTURE_NATIVE(suture_rt_concat),
+    SUTURE_NATIVE(suture_rt_policy_decision),
 };
 
 #undef SUTURE_NATIVE

@@ -781,9 +781,10 @@ TEST(NativeSymbols, EveryBuiltinIsListedOnce) {
                               "smart_permits",
                               "purpose_of_use_valid",
                               "mask",
-                              "generalise"})
+                              "generalise",
+                              "policy_decision"})
     EXPECT_TRUE(names.count(std::string("suture_rt_") + builtin)) << builtin;
-  EXPECT_EQ(names.size(), 50u);
+  EXPECT_EQ(names.size(), 51u);
 }
 
 }  // namespace
