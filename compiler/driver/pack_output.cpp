@@ -2,6 +2,9 @@
 // formats, the schema modules used, the source map, the descriptors, and the bitcode.
 #include "compiler/driver/pack_output.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <variant>
@@ -63,10 +66,16 @@ bool write_pack_file(const BuildRun& run, const std::string& path) {
   contents.bitcode = std::move(std::get<std::string>(bitcode));
   std::string bytes = pack::write_pack(contents);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  const int open_errno = errno;
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) {
-    std::cerr << "suture: cannot write " << path << "\n";
+    std::error_code ec;
+    const auto folder = std::filesystem::path(path).parent_path();
+    std::string why = !folder.empty() && !std::filesystem::is_directory(folder, ec)
+                          ? "the folder " + folder.string() + " does not exist (create it first)"
+                          : std::strerror(open_errno);
+    std::cerr << "suture: cannot write " << path << ": " << why << "\n";
     return false;
   }
   std::size_t policies = 0, selects = 0;

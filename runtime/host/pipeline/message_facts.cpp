@@ -111,6 +111,22 @@ std::string message_key(std::string_view body, bool hl7) {
   return "sha256:" + sha256_hex(body);
 }
 
+bool json_member_present(std::string_view object, std::string_view name) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(object);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object members;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(members)) return false;
+  simdjson::ondemand::value value;
+  if (members.find_field_unordered(name).get(value)) return false;
+  switch (value.type().value_unsafe()) {
+    case simdjson::ondemand::json_type::null: return false;
+    case simdjson::ondemand::json_type::boolean: return value.get_bool().value_unsafe();
+    case simdjson::ondemand::json_type::string: return !value.get_string().value_unsafe().empty();
+    default: return true;
+  }
+}
+
 bool json_too_deep(std::string_view body, std::size_t max_depth) {
   std::size_t depth = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {

@@ -135,8 +135,17 @@ Processed Pipeline::process(PackSet& packs, const Inbound& in) const {
     request += '}';
     runtime::DecisionReport report;
     std::string resource;
-    if (auto rejection = runners->policy->decide(request, false, report, &resource))
+    if (auto rejection = runners->policy->decide(request, false, report, &resource)) {
+      // A fault in the message is reported at its path in the message, not in the request.
+      for (std::size_t i = 0; i < info.policy_args.size() && i < entry.param_names.size(); ++i) {
+        const std::string prefix = "$." + entry.param_names[i];
+        if (info.policy_args[i].kind == "message" && rejection->path.compare(0, prefix.size(), prefix) == 0 &&
+            (rejection->path.size() == prefix.size() || rejection->path[prefix.size()] == '.' ||
+             rejection->path[prefix.size()] == '['))
+          rejection->path = "$" + rejection->path.substr(prefix.size());
+      }
       return rejected(info.name, *rejection);
+    }
     if (audit_) {
       std::string id = sha256_hex(chosen->pack->manifest.content_hash + "\n" + info.policy + "\n" + key + "\n" +
                                   std::to_string(in.received_at_ms));
@@ -166,6 +175,21 @@ Processed Pipeline::process(PackSet& packs, const Inbound& in) const {
     if (!payload.empty() && payload.back() == '\n') payload.pop_back();
   } else {
     payload = body;
+  }
+
+  // A delivery that finds its record by a key cannot go without one: refuse the message now
+  // (the sender can fix it) rather than accept it and dead-letter it later.
+  for (const pack::RouteDelivery& d : info.deliveries) {
+    const bool keyed = d.family == "odoo" && (d.operation == "write" || d.operation == "upsert" || d.operation == "unlink");
+    if (!keyed || d.key_field.empty() || json_member_present(payload, d.key_field)) continue;
+    Processed p;
+    p.kind = Processed::Kind::Rejected;
+    p.route = info.name;
+    p.code = "DELIVERY_KEY_MISSING";
+    p.path = "$";
+    p.error = "route `" + info.name + "` delivers " + d.family + "." + d.operation + " keyed by `" + d.key_field +
+              "`, but the mapped record has no " + d.key_field + " for this message";
+    return p;
   }
 
   Processed p;
