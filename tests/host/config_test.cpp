@@ -213,7 +213,7 @@ TEST(HostConfig, MinimalFileTakesTheDefaults) {
   HostConfig config = load_ok(kCases / "ok_minimal.yaml");
   EXPECT_EQ(config.delivery_workers, 4u);
   EXPECT_EQ(config.io_threads, 2u);
-  EXPECT_EQ(config.commit_interval_us, 2000u);
+  EXPECT_EQ(config.commit_interval_us, 0u);
   EXPECT_EQ(config.audit_log, "");
   EXPECT_EQ(config.admin.port, 0);
   ASSERT_EQ(config.listeners.size(), 1u);

@@ -129,7 +129,7 @@ class Store {
 };
 
 struct StoreOptions {
-  std::uint32_t commit_interval_us = 2000;  // how long the writer waits to gather a batch
+  std::uint32_t commit_interval_us = 0;  // how long the writer waits to gather a batch (0: messages arriving during a commit form the next batch)
   std::size_t max_batch = 512;
   // Strict per-key order would hold every later delivery of an order key behind a dead letter
   // until it is replayed. By default a dead letter is set aside instead (as a dead-letter queue
