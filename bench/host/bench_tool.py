@@ -31,6 +31,8 @@ def cmd_config(args):
     config["delivery_workers"] = args.workers
     config["endpoints"]["sink"]["concurrency"] = args.sink_concurrency
     config["endpoints"]["sink"].pop("breaker", None)
+    if os.environ.get("BENCH_IO_THREADS"):  # threads serving the listeners
+        config["io_threads"] = int(os.environ["BENCH_IO_THREADS"])
     if os.environ.get("BENCH_COMMIT_INTERVAL"):  # the store's group-commit window, e.g. 0ms or 2ms
         config["commit_interval"] = os.environ["BENCH_COMMIT_INTERVAL"]
     harness.write_config(args.out, config)

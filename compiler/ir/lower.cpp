@@ -746,6 +746,7 @@ ExprPtr Lowerer::table(const sema::Symbol& symbol, const ast::Expr& call) {
 ExprPtr Lowerer::method(const ast::Expr& e) {
   ExprPtr receiver = expr(*e.lhs);
   const Type* rt = m_.plain(receiver->type);
+  const bool receiver_optional = receiver->type->optional;  // `receiver` may be moved into apply
   auto apply = [&](ExprPtr r) -> ExprPtr {
     if (rt->kind == TypeKind::List) return collection_op(e, std::move(r));
     // A standard function called as a method on its first argument.
@@ -755,12 +756,12 @@ ExprPtr Lowerer::method(const ast::Expr& e) {
     c->text = e.name.text;
     c->args.push_back(std::move(r));
     for (const auto& a : e.args) c->args.push_back(expr(*a.value));
-    if (e.optional_chain || receiver->type->optional) c->type = m_.plain(c->type);
+    if (e.optional_chain || receiver_optional) c->type = m_.plain(c->type);
     c->fallible = c->type->fallible;
     c->source = source(e.span);
     return c;
   };
-  if (!(e.optional_chain || receiver->type->optional)) return apply(std::move(receiver));
+  if (!(e.optional_chain || receiver_optional)) return apply(std::move(receiver));
   // r?.f(…): f only when r is present.
   std::uint32_t slot = fresh_slot();
   const Type* optional_type = receiver->type;

@@ -1,6 +1,7 @@
 // fhir_encode.cpp — abi::Record → FHIR R4 JSON, straight into a std::string: resourceType
 // first, fields in descriptor order, `_field` right after its field, kept unknown members last.
-// Decimals and raw JSON are written from their text, so decode → encode keeps every value.
+// Decimals and raw JSON are written from their text, so decode → encode keeps every value;
+// empty lists are left out (FHIR JSON forbids `[]`).
 #include "runtime/codecs/json/json.h"
 #include "runtime/codecs/json/temporal.h"
 #include "runtime/codecs/json/writer.h"
@@ -43,7 +44,8 @@ void write_record(std::string& out, const abi::Record& record) {
   for (const abi::FieldDesc& f : desc.fields) {
     if (f.choice_kind) continue;  // derived from which alternative is present
     const abi::Value& v = record.slots[f.slot];
-    if (v.kind != Kind::Absent) {
+    // FHIR JSON has no empty arrays: an empty list is written as no member at all.
+    if (v.kind != Kind::Absent && !(v.kind == Kind::List && v.aux == 0)) {
       write_key(out, f.name, first);
       write_value(out, f.type, v);
     }

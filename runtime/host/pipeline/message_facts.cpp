@@ -103,7 +103,11 @@ std::string message_key(std::string_view body, bool hl7) {
       }
     }
   }
-  if (!model.empty() && !id.empty() && !write_date.empty()) return "odoo:" + model + ":" + id + ":" + write_date;
+  // Odoo fires the same webhook several times for one write (a repeat: same bytes), but may
+  // also send different values under one write_date (a later write in the same second): the
+  // body's hash keeps those apart.
+  if (!model.empty() && !id.empty() && !write_date.empty())
+    return "odoo:" + model + ":" + id + ":" + write_date + "#" + sha256_hex(body).substr(0, 16);
   if (!resource_type.empty() && !id.empty() && !version.empty())
     return "fhir:" + resource_type + "/" + id + "/_history/" + version;
   if (!resource_type.empty() && !id.empty()) return "fhir:" + resource_type + "/" + id + "#" + sha256_hex(body);

@@ -10,7 +10,7 @@
 
 namespace suture::host {
 
-// "odoo:res.partner:9:2026-11-24 13:43:45.828494", "fhir:Patient/pat1/_history/2",
+// "odoo:res.partner:9:2026-11-24 13:43:45.828494#<hash of the body>", "fhir:Patient/pat1/_history/2",
 // "fhir:Patient/pat1#<sha256>" (no version), "hl7:<MSH-3>|<MSH-4>|<MSH-10>#<hash of the
 // segments after MSH>", or "sha256:<hex>".
 std::string message_key(std::string_view body, bool hl7);

@@ -304,22 +304,28 @@ def odoo_webhooks(ctx, env):
     host = env.host()
     web = host.url("web")
     hooks = ctx.data.webhooks()
-    expected = defaultdict(set)  # destination → {(model, id, write_date)}
+    # A webhook is one message per distinct body: Odoo repeats the same body many times, and
+    # may also send different bodies under one write_date (two writes in the same instant),
+    # which are different messages and must both arrive.
+    def message_of(b):
+        return (b.get("_model"), b.get("_id"), b.get("write_date"), json.dumps(b, sort_keys=True))
+
+    expected = defaultdict(set)  # destination → {distinct message}
     for i, hook in enumerate(hooks):
         body = hook["body"]
-        expected[webhook_destination(body)].add((body["_model"], body["_id"], body["write_date"]))
+        expected[webhook_destination(body)].add(message_of(body))
         headers = {k: v for k, v in hook.get("headers", {}).items()}
         r = h.request("POST", web + hook["path"] + "?api_key=" + h.SECRETS["ODOO_HOOK_KEY"], json.dumps(body), headers)
         accepted(r, "webhook %d (%s %s)" % (i + 1, body["_model"], body["_id"]))
-    distinct = {(b["body"]["_model"], b["body"]["_id"], b["body"]["write_date"]) for b in hooks}
-    ctx.note("%d webhooks, %d distinct (model, id, write_date), deliveries expected: %s"
+    distinct = {message_of(b["body"]) for b in hooks}
+    ctx.note("%d webhooks, %d distinct bodies, deliveries expected: %s"
              % (len(hooks), len(distinct), {k: len(v) for k, v in expected.items()}))
 
     def sink_keys():
         got = Counter()
         for rec in sink.records():
             b = rec.get("body") or {}
-            got[(("sink", rec["path"]), (b.get("_model"), b.get("_id"), b.get("write_date")))] += 1
+            got[(("sink", rec["path"]), message_of(b))] += 1
         return got
 
     def fhir_versions(rtype):
