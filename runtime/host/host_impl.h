@@ -27,6 +27,7 @@
 #include "runtime/host/ingress/http_server.h"
 #include "runtime/host/ingress/mllp_server.h"
 #include "runtime/host/ingress/rate_limit.h"
+#include "runtime/host/ingress/tls_context.h"
 #include "runtime/host/ops/audit_log.h"
 #include "runtime/host/ops/metrics.h"
 #include "runtime/host/pipeline/pipeline.h"
@@ -50,9 +51,6 @@ class DeliveryEvents : public DeliveryObserver {
   Metrics& metrics_;
   AuditLog& audit_;
 };
-
-// A TLS server context from a listener's certificate, key and (for mTLS) client CA.
-std::variant<std::shared_ptr<boost::asio::ssl::context>, std::string> tls_context(const TlsConfig& tls);
 
 struct Host::Impl {
   explicit Impl(HostConfig config);

@@ -124,6 +124,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                               "the body is larger than this listener's limit of " +
                                   std::to_string(options_.max_body_bytes) + " bytes");
       keep_alive_ = false;
+      unread_input_ = true;
       return write(std::move(reply));
     }
     if (ec) {
@@ -131,6 +132,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       reply.status = 400;
       reply.body = error_body("refused", "HTTP_MALFORMED", "the request is not valid HTTP/1.1: " + ec.message());
       keep_alive_ = false;
+      unread_input_ = true;
       return write(std::move(reply));
     }
     auto message = parser_->release();
@@ -167,11 +169,36 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response->keep_alive(keep_alive_);
     response->body() = std::move(reply.body);
     response->prepare_payload();
+    // The clock set for reading the request has been running while the handler worked; the
+    // write gets its own, or a late answer would be cut off as if the client were idle.
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(options_.idle_timeout_ms));
     http::async_write(stream_, *response,
                       [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
-                        if (ec || !self->keep_alive_) return self->close();
+                        if (ec) return self->close();
+                        if (!self->keep_alive_) return self->unread_input_ ? self->drain_then_close() : self->close();
                         self->read();
                       });
+  }
+
+  // After a refusal the rest of the request (most of an oversized body, say) may still be on
+  // its way. Closing with it unread makes the kernel reset the connection, and a client still
+  // sending gets a broken pipe instead of the answer. So what comes is read and dropped until
+  // the client closes, for at most the idle timeout in all.
+  void drain_then_close() {
+    if constexpr (!std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the answer is complete
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(options_.idle_timeout_ms));
+    drain();
+  }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->drain();
+    });
   }
 
   void close() {
@@ -191,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string subject_;
   bool keep_alive_ = true;
+  bool unread_input_ = false;  // refused before the whole request was read
 };
 
 }  // namespace

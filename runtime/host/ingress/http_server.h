@@ -2,7 +2,9 @@
 // requiring client certificates): reads requests with a body limit, hands each to a handler
 // with a one-shot responder that may be called from any thread (after the store's commit, for
 // instance), and keeps connections alive. A body over the limit is answered 413 and the
-// connection closed; a malformed request 400. Never throws out of the io threads.
+// connection closed; a malformed request 400 — in both cases what the client still sends is
+// read and dropped until it closes, so that it gets the answer. Never throws out of the io
+// threads.
 // Pipeline position: ingress for webhooks and FHIR; also serves the admin listener.
 #pragma once
 

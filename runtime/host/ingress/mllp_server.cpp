@@ -87,7 +87,8 @@ std::string hl7_ack(const std::string& message, const std::string& code, const s
   if (!error_code.empty()) {
     // ERR-2 location, ERR-3 HL7 error code (207 application internal error, 100 segment
     // sequence, 101 required field, 102 data type), ERR-4 severity, ERR-8 the text.
-    std::string hl7_code = code == "AR" ? "200^Unsupported message type^HL70357" : "207^Application internal error^HL70357";
+    std::string hl7_code = error_code == "NO_ROUTE" ? "200^Unsupported message type^HL70357"
+                                                    : "207^Application internal error^HL70357";
     out += "ERR" + std::string(1, field) + field + er7_text(location, field, component) + field + hl7_code + field + "E" +
            field + field + field + field + er7_text(error_code + ": " + text, field, component) + "\r";
   }

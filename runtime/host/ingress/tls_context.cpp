@@ -1,8 +1,5 @@
-// tls_context.cpp — server TLS contexts for listeners: TLS 1.2+, the listener's certificate
-// chain and key, and client certificate verification against `client_ca` when set (mTLS).
-#include <boost/asio/ssl/context.hpp>
-
-#include "runtime/host/host_impl.h"
+// tls_context.cpp — server TLS contexts for listeners (see tls_context.h).
+#include "runtime/host/ingress/tls_context.h"
 
 namespace suture::host {
 
