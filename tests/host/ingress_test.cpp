@@ -842,6 +842,21 @@ TEST_F(MllpIngressTest, AFrameOverTheLimitIsRejectedAndTheConnectionClosed) {
   EXPECT_EQ(delivered_count(), 1u) << "the handler never sees the oversized frame";
 }
 
+TEST_F(MllpIngressTest, ASilentConnectionIsClosedAfterTheIdleTimeout) {
+  MllpServerOptions options;
+  options.idle_timeout_ms = 200;
+  serve(options);
+  PlainClient client;
+  ASSERT_FALSE(client.connect(port_));
+  const auto started = std::chrono::steady_clock::now();
+  beast::error_code error;
+  auto frame = client.read_mllp_frame(&error);  // nothing sent: the server must hang up
+  EXPECT_FALSE(frame.has_value());
+  EXPECT_TRUE(error && error != beast::error::timeout) << "the server ended it: " << error.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "closed by the idle timeout, not by the test's own";
+  EXPECT_EQ(delivered_count(), 0u);
+}
+
 // ── hl7_ack ───────────────────────────────────────────────────────────────────────────────
 
 TEST(Hl7Ack, SwapsSenderAndReceiverAndAcknowledgesTheControlId) {

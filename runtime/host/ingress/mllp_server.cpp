@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/x509.h>
@@ -99,10 +100,12 @@ template <class Stream>
 class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
  public:
   MllpSession(Stream stream, MllpServerOptions options, MllpHandler handler, asio::any_io_executor executor)
-      : stream_(std::move(stream)), options_(std::move(options)), handler_(std::move(handler)), executor_(executor) {}
+      : stream_(std::move(stream)), options_(std::move(options)), handler_(std::move(handler)), executor_(executor),
+        idle_(executor) {}
 
   void start() {
     if constexpr (std::is_same_v<Stream, asio::ssl::stream<tcp::socket>>) {
+      arm_idle_timer();
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
         if (ec) return;
         if (X509* cert = SSL_get1_peer_certificate(self->stream_.native_handle())) {
@@ -135,11 +138,28 @@ class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
   }
 
   void read() {
+    arm_idle_timer();
     stream_.async_read_some(asio::buffer(chunk_), [self = this->shared_from_this()](boost::system::error_code ec,
                                                                                     std::size_t n) {
-      if (ec) return self->closing_ = true, void();
+      if (ec) return self->closing_ = true, self->idle_.cancel(), void();
       self->consume(std::string_view(self->chunk_.data(), n));
       if (!self->closing_) self->read();
+    });
+  }
+
+  // A connection that sends nothing for idle_timeout_ms (including a TLS handshake that never
+  // completes) is closed; ACKs still owed are written first when the peer reads them.
+  void arm_idle_timer() {
+    if (options_.idle_timeout_ms == 0) return;
+    idle_.expires_after(std::chrono::milliseconds(options_.idle_timeout_ms));
+    idle_.async_wait([weak = this->weak_from_this()](boost::system::error_code ec) {
+      if (ec) return;  // re-armed or cancelled
+      if (auto self = weak.lock()) {
+        boost::system::error_code ignored;
+        self->socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->socket().close(ignored);
+        self->closing_ = true;
+      }
     });
   }
 
@@ -234,6 +254,7 @@ class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
   MllpServerOptions options_;
   MllpHandler handler_;
   asio::any_io_executor executor_;
+  asio::steady_timer idle_;
   std::array<char, 16384> chunk_{};
   std::string frame_;
   bool in_frame_ = false, end_seen_ = false, oversized_ = false;

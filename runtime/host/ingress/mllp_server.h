@@ -31,7 +31,7 @@ struct MllpServerOptions {
   std::uint16_t port = 0;
   std::size_t max_frame_bytes = 1 << 20;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain TCP
-  std::uint32_t idle_timeout_ms = 300000;
+  std::uint32_t idle_timeout_ms = 300000;  // a connection silent this long (or stuck in a TLS handshake) is closed
 };
 
 class MllpServer {
