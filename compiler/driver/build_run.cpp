@@ -46,7 +46,7 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   if (run->diagnostics.error_count() > 0) return run;
 
   std::vector<const sema::Symbol*> lowered = mappings;
-  lowered.insert(lowered.end(), tests.begin(), tests.end());  // tests after the mappings they call
+  lowered.insert(lowered.end(), tests.begin(), tests.end());    // tests after the mappings they call
   lowered.insert(lowered.end(), routes.begin(), routes.end());  // routes last: their select entries follow
   auto module = ir::lower_mappings(checker, checked, lowered, run->sources, run->diagnostics);
   if (run->diagnostics.error_count() > 0) return run;

@@ -68,9 +68,9 @@ std::optional<Stopped> decode_fixture(const std::string& path, const ir::Type* t
     auto result = record.model.empty() ? runtime::json::decode_fhir_as(text, record, arena, options)
                                        : runtime::json::decode_odoo(text, record, arena, options);
     if (!result)
-      return Stopped{result.error->code, result.error->path,
-                     "fixture " + path + ": " + result.error->code + " at " + result.error->path + ": " +
-                         result.error->message};
+      return Stopped{
+          result.error->code, result.error->path,
+          "fixture " + path + ": " + result.error->code + " at " + result.error->path + ": " + result.error->message};
     decoded = result.record;
   }
   out.kind = abi::Kind::Record;
@@ -264,8 +264,8 @@ int run_test(const std::vector<std::string>& args) {
       for (std::size_t i = 0; i < f.expect_sources.size() && outcome.passed; ++i) {
         const abi::Value& v = result.record->slots[i];
         const ir::SourceLocation& at = module.sources.at(f.expect_sources[i]);
-        auto whole = std::find_if(f.whole_expects.begin(), f.whole_expects.end(),
-                                  [&](const auto& w) { return w.expect == i; });
+        auto whole =
+            std::find_if(f.whole_expects.begin(), f.whole_expects.end(), [&](const auto& w) { return w.expect == i; });
         auto rejection = std::find_if(f.rejection_expects.begin(), f.rejection_expects.end(),
                                       [&](const auto& r) { return r.expect == i; });
         if (whole != f.whole_expects.end()) {
@@ -274,7 +274,8 @@ int run_test(const std::vector<std::string>& args) {
                                 : std::string("\n        the output is absent");
           if (why.empty()) continue;
           outcome.passed = false;
-          outcome.why = "expect at " + expect_text(*run, at) + "\n      the output differs from " + whole->file + ":" + why;
+          outcome.why =
+              "expect at " + expect_text(*run, at) + "\n      the output differs from " + whole->file + ":" + why;
         } else if (rejection != f.rejection_expects.end()) {
           outcome.passed = false;
           outcome.why = "expect at " + expect_text(*run, at) + "\n      expected the rejection " + rejection->code +
@@ -283,8 +284,9 @@ int run_test(const std::vector<std::string>& args) {
           outcome.passed = false;
           std::string text = expect_text(*run, at);
           std::size_t colon = text.find(": ");
-          outcome.why = "expect at " + (colon == std::string::npos ? text + " was false"
-                                                                   : text.substr(0, colon) + " was false" + text.substr(colon));
+          outcome.why =
+              "expect at " + (colon == std::string::npos ? text + " was false"
+                                                         : text.substr(0, colon) + " was false" + text.substr(colon));
         }
       }
     }

@@ -989,8 +989,8 @@ void Lowerer::test(const sema::Symbol& symbol) {
            e->callee->name.text == "fixture" && e->args.size() == 1;
   };
   auto is_rejects = [](const ast::Expr& e) {
-    return e.kind == ExprKind::Call && e.callee && e.callee->kind == ExprKind::Name && e.callee->name.text == "rejects" &&
-           e.args.size() >= 2;
+    return e.kind == ExprKind::Call && e.callee && e.callee->kind == ExprKind::Name &&
+           e.callee->name.text == "rejects" && e.args.size() >= 2;
   };
   // The side compared whole with a fixture file, when the expect is `record == fixture(…)`.
   auto whole_side = [&](const ast::Expr& e) -> const ast::Expr* {
@@ -1014,7 +1014,8 @@ void Lowerer::test(const sema::Symbol& symbol) {
         const SourceFile& source_file = sources_.file(file->span.file);
         f.whole_expects.push_back(
             {static_cast<std::uint32_t>(expects),
-             (std::filesystem::path(source_file.path()).parent_path() / file->args.at(0).value->literal.text).string()});
+             (std::filesystem::path(source_file.path()).parent_path() / file->args.at(0).value->literal.text)
+                 .string()});
       } else if (is_rejects(*stmt.expect)) {
         const auto& args = stmt.expect->args;
         f.rejection_expects.push_back({static_cast<std::uint32_t>(expects), args[1].value->literal.text,
@@ -1285,7 +1286,6 @@ void Lowerer::policy(const sema::Symbol& symbol) {
   f.slot_count = next_slot_;
   m_.functions.push_back(std::move(f));
 }
-
 
 // ───────────────────────────── routes ─────────────────────────────
 

@@ -19,7 +19,8 @@ const char* state_name(DeliveryState s) {
 
 std::string delivery_json(const StoredDelivery& d) {
   using runtime::json::write_string;
-  std::string out = "{\"id\":" + std::to_string(d.id) + ",\"message_id\":" + std::to_string(d.message_id) + ",\"route\":";
+  std::string out =
+      "{\"id\":" + std::to_string(d.id) + ",\"message_id\":" + std::to_string(d.message_id) + ",\"route\":";
   write_string(out, d.route);
   out += ",\"endpoint\":";
   write_string(out, d.endpoint);
@@ -68,7 +69,8 @@ void Host::Impl::on_admin(ServerRequest&& request, ServerResponder respond) {
   credentials.authorization = authorization;
   credentials.x_api_key = x_api_key;
   if (auto failure = auth.authenticate_admin(credentials))
-    return reply(static_cast<unsigned>(failure->http_status), error_body("unauthenticated", failure->code, failure->message));
+    return reply(static_cast<unsigned>(failure->http_status),
+                 error_body("unauthenticated", failure->code, failure->message));
 
   if (request.method == "GET" && path == "/admin/dead-letters") {
     std::size_t limit = 100;

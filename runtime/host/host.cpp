@@ -75,11 +75,21 @@ std::variant<std::unique_ptr<Host>, std::vector<std::string>> Host::create(HostC
   return std::unique_ptr<Host>(new Host(std::move(impl)));
 }
 
-std::string Host::start() { return impl_->start(); }
-void Host::run() { impl_->run(); }
-void Host::stop() { impl_->stop(); }
-std::string Host::reload() { return impl_->reload(); }
-std::string Host::listening() const { return impl_->listening(); }
+std::string Host::start() {
+  return impl_->start();
+}
+void Host::run() {
+  impl_->run();
+}
+void Host::stop() {
+  impl_->stop();
+}
+std::string Host::reload() {
+  return impl_->reload();
+}
+std::string Host::listening() const {
+  return impl_->listening();
+}
 
 // ───────────────────────────── Impl ─────────────────────────────
 
@@ -90,7 +100,9 @@ Host::Impl::Impl(HostConfig c)
                [this](const std::string& line) { audit.write(line); }),
       observer(metrics, audit) {}
 
-std::size_t Host::Impl::io_thread_count() const { return std::max<std::size_t>(1, config.io_threads); }
+std::size_t Host::Impl::io_thread_count() const {
+  return std::max<std::size_t>(1, config.io_threads);
+}
 
 std::vector<std::string> Host::Impl::open() {
   std::vector<std::string> problems;
@@ -166,39 +178,41 @@ std::string Host::Impl::start() {
       if (auto* error = std::get_if<std::string>(&made)) return "listener " + l.name + ": " + *error;
       tls = std::get<std::shared_ptr<asio::ssl::context>>(made);
     }
+    // Starts a listener's server and keeps it, noting where it listens.
+    auto keep = [&](auto server, auto& servers) -> std::string {
+      if (std::string error = server->start(); !error.empty()) return "listener " + l.name + ": " + error;
+      bound.push_back(l.name + "=" + l.address + ":" + std::to_string(server->port()));
+      servers.push_back(std::move(server));
+      return {};
+    };
+    std::string error;
     if (l.kind == ListenerKind::Http) {
-      HttpServerOptions options;
-      options.address = l.address;
-      options.port = l.port;
-      options.max_body_bytes = l.limits.max_body_bytes;
-      options.tls = tls;
-      auto server = std::make_unique<HttpServer>(io, options, [this, &l](ServerRequest&& request, ServerResponder respond) {
-        on_http(l, std::move(request), std::move(respond));
-      });
-      if (std::string error = server->start(); !error.empty()) return "listener " + l.name + ": " + error;
-      bound.push_back(l.name + "=" + l.address + ":" + std::to_string(server->port()));
-      http_servers.push_back(std::move(server));
+      HttpServerOptions options{
+          .address = l.address, .port = l.port, .max_body_bytes = l.limits.max_body_bytes, .tls = tls};
+      error = keep(std::make_unique<HttpServer>(io, options,
+                                                [this, &l](ServerRequest&& request, ServerResponder respond) {
+                                                  on_http(l, std::move(request), std::move(respond));
+                                                }),
+                   http_servers);
     } else {
-      MllpServerOptions options;
-      options.address = l.address;
-      options.port = l.port;
-      options.max_frame_bytes = l.limits.max_body_bytes;
-      options.tls = tls;
-      auto server = std::make_unique<MllpServer>(io, options, [this, &l](MllpFrame&& frame, MllpResponder respond) {
-        on_mllp(l, std::move(frame), std::move(respond));
-      });
-      if (std::string error = server->start(); !error.empty()) return "listener " + l.name + ": " + error;
-      bound.push_back(l.name + "=" + l.address + ":" + std::to_string(server->port()));
-      mllp_servers.push_back(std::move(server));
+      MllpServerOptions options{
+          .address = l.address, .port = l.port, .max_frame_bytes = l.limits.max_body_bytes, .tls = tls};
+      error = keep(std::make_unique<MllpServer>(io, options,
+                                                [this, &l](MllpFrame&& frame, MllpResponder respond) {
+                                                  on_mllp(l, std::move(frame), std::move(respond));
+                                                }),
+                   mllp_servers);
     }
+    if (!error.empty()) return error;
   }
   if (config.admin.port != 0 || !config.admin.address.empty()) {
     HttpServerOptions options;
     options.address = config.admin.address;
     options.port = config.admin.port;
     options.max_body_bytes = 64 * 1024;
-    admin_server = std::make_unique<HttpServer>(
-        io, options, [this](ServerRequest&& request, ServerResponder respond) { on_admin(std::move(request), std::move(respond)); });
+    admin_server = std::make_unique<HttpServer>(io, options, [this](ServerRequest&& request, ServerResponder respond) {
+      on_admin(std::move(request), std::move(respond));
+    });
     if (std::string error = admin_server->start(); !error.empty()) return "admin listener: " + error;
     bound.push_back("admin=" + config.admin.address + ":" + std::to_string(admin_server->port()));
   }
@@ -278,8 +292,10 @@ void Host::Impl::on_http(const ListenerConfig& listener, ServerRequest&& request
   auto refuse = [&](unsigned status, const std::string& code, const std::string& error, const std::string& route = "",
                     const std::string& extra = "") {
     metrics.rejected.at({listener.name, route, code}).add();
-    reply(status, error_body(status == 401 ? "unauthenticated" : status == 403 ? "denied" : "rejected", code, error,
-                             extra));
+    reply(status, error_body(status == 401   ? "unauthenticated"
+                             : status == 403 ? "denied"
+                                             : "rejected",
+                             code, error, extra));
   };
   const std::string authorization = request.header("authorization");
   const std::string x_api_key = request.header("x-api-key");
@@ -297,9 +313,10 @@ void Host::Impl::on_http(const ListenerConfig& listener, ServerRequest&& request
   if (request.method != "POST" && request.method != "PUT")
     return refuse(405, "METHOD_NOT_ALLOWED", "this listener takes POST and PUT; got " + request.method);
   if (json_too_deep(request.body, listener.limits.max_depth))
-    return refuse(400, "JSON_TOO_DEEP", "the body nests deeper than this listener's limit of " +
-                                            std::to_string(listener.limits.max_depth) + " levels", "",
-                  "\"path\":\"$\"");
+    return refuse(
+        400, "JSON_TOO_DEEP",
+        "the body nests deeper than this listener's limit of " + std::to_string(listener.limits.max_depth) + " levels",
+        "", "\"path\":\"$\"");
 
   Inbound in;
   in.listener = &listener;
@@ -329,23 +346,21 @@ void Host::Impl::on_http(const ListenerConfig& listener, ServerRequest&& request
   std::string route = processed.route;
   std::vector<std::string> endpoints;
   for (const NewDelivery& d : processed.message.deliveries) endpoints.push_back(d.endpoint);
-  store->accept(std::move(processed.message),
-                [this, reply, route, endpoints, &listener](const AcceptResult& result) {
-                  if (!result.ok) {
-                    metrics.rejected.at({listener.name, route, "STORE_UNAVAILABLE"}).add();
-                    return reply(503, error_body("rejected", "STORE_UNAVAILABLE",
-                                                 "the message could not be stored; send it again: " + result.error));
-                  }
-                  metrics.accepted.at({route}).add();
-                  if (result.duplicate_deliveries) metrics.duplicates.at({route}).add(result.duplicate_deliveries);
-                  for (const std::string& e : endpoints) notify_dispatcher(e);
-                  std::string body = "{\"status\":\"accepted\",\"message_id\":" + std::to_string(result.message_id) +
-                                     ",\"route\":";
-                  runtime::json::write_string(body, route);
-                  body += ",\"deliveries\":" + std::to_string(result.new_deliveries) +
-                          ",\"duplicates\":" + std::to_string(result.duplicate_deliveries) + "}";
-                  reply(202, std::move(body));
-                });
+  store->accept(std::move(processed.message), [this, reply, route, endpoints, &listener](const AcceptResult& result) {
+    if (!result.ok) {
+      metrics.rejected.at({listener.name, route, "STORE_UNAVAILABLE"}).add();
+      return reply(503, error_body("rejected", "STORE_UNAVAILABLE",
+                                   "the message could not be stored; send it again: " + result.error));
+    }
+    metrics.accepted.at({route}).add();
+    if (result.duplicate_deliveries) metrics.duplicates.at({route}).add(result.duplicate_deliveries);
+    for (const std::string& e : endpoints) notify_dispatcher(e);
+    std::string body = "{\"status\":\"accepted\",\"message_id\":" + std::to_string(result.message_id) + ",\"route\":";
+    runtime::json::write_string(body, route);
+    body += ",\"deliveries\":" + std::to_string(result.new_deliveries) +
+            ",\"duplicates\":" + std::to_string(result.duplicate_deliveries) + "}";
+    reply(202, std::move(body));
+  });
 }
 
 void Host::Impl::on_mllp(const ListenerConfig& listener, MllpFrame&& frame, MllpResponder respond) {
@@ -375,7 +390,8 @@ void Host::Impl::on_mllp(const ListenerConfig& listener, MllpFrame&& frame, Mllp
   metrics.received.at({listener.name, processed.route}).add();
   switch (processed.kind) {
     case Processed::Kind::NoRoute: return refuse("AR", processed.code, "MSH-9", processed.error);
-    case Processed::Kind::Rejected: return refuse("AE", processed.code, processed.path, processed.error, processed.route);
+    case Processed::Kind::Rejected:
+      return refuse("AE", processed.code, processed.path, processed.error, processed.route);
     case Processed::Kind::Denied:
       metrics.denied.at({processed.route}).add();
       return refuse("AR", processed.code, "", processed.error, processed.route);

@@ -39,7 +39,8 @@ bool suture_rt_policy_decision(suture::runtime::ExecContext* ctx, suture::abi::V
     Value v;
     v.kind = Kind::List;
     v.aux = static_cast<std::uint32_t>(items.size());
-    auto* values = static_cast<Value*>(ctx->arena->allocate(sizeof(Value) * (items.empty() ? 1 : items.size()), alignof(Value)));
+    auto* values =
+        static_cast<Value*>(ctx->arena->allocate(sizeof(Value) * (items.empty() ? 1 : items.size()), alignof(Value)));
     for (std::size_t i = 0; i < items.size(); ++i) {
       new (&values[i]) Value();
       values[i].kind = Kind::String;

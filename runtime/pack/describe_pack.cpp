@@ -30,13 +30,14 @@ std::string describe_pack(const LoadedPack& pack) {
   for (const RouteInfo& r : m.routes) {
     out << "  route " << r.name << ":";
     for (const RouteTrigger& t : r.triggers)
-      out << " on " << t.listener << (t.verb.empty() ? "" : " " + t.verb) << (t.selector.empty() ? "" : " " + t.selector)
-          << (t.event.empty() ? "" : " event " + t.event);
+      out << " on " << t.listener << (t.verb.empty() ? "" : " " + t.verb)
+          << (t.selector.empty() ? "" : " " + t.selector) << (t.event.empty() ? "" : " event " + t.event);
     if (r.fallback) out << " fallback";
     out << " as " << r.message_type;
     if (!r.policy.empty()) out << ", authorize " << r.policy;
     if (!r.mapping.empty()) out << ", map " << r.mapping;
-    for (const RouteDelivery& d : r.deliveries) out << ", deliver " << d.family << "." << d.operation << " to " << d.endpoint;
+    for (const RouteDelivery& d : r.deliveries)
+      out << ", deliver " << d.family << "." << d.operation << " to " << d.endpoint;
     out << ", retry " << r.retry << " x" << r.attempts << (r.dead_letter ? " then dead_letter" : " then drop") << "\n";
   }
   out << "schemas:      ";

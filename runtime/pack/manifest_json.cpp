@@ -62,8 +62,10 @@ ordered_json route_to_json(const RouteInfo& r) {
                                            {"args", d.args},
                                            {"key_field", d.key_field},
                                            {"endpoint", d.endpoint}});
-  j["retry"] = ordered_json{{"strategy", r.retry},   {"first_ms", r.retry_first_ms},
-                            {"max_ms", r.retry_max_ms}, {"attempts", r.attempts},
+  j["retry"] = ordered_json{{"strategy", r.retry},
+                            {"first_ms", r.retry_first_ms},
+                            {"max_ms", r.retry_max_ms},
+                            {"attempts", r.attempts},
                             {"dead_letter", r.dead_letter}};
   j["source"] = r.source;
   return j;

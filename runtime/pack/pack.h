@@ -85,11 +85,11 @@ struct RouteArg {
   bool operator==(const RouteArg&) const = default;
 };
 struct RouteDelivery {
-  std::string family;      // odoo, fhir, http, mllp
-  std::string operation;   // upsert, create, post, send…
+  std::string family;     // odoo, fhir, http, mllp
+  std::string operation;  // upsert, create, post, send…
   std::vector<std::string> args;
-  std::string key_field;   // `key: ref`
-  std::string endpoint;    // named in the host configuration
+  std::string key_field;  // `key: ref`
+  std::string endpoint;   // named in the host configuration
   bool operator==(const RouteDelivery&) const = default;
 };
 struct RouteInfo {
@@ -102,9 +102,9 @@ struct RouteInfo {
   std::string select_entry;  // Route entry point computing when / order ("" = none)
   bool has_when = false;
   bool has_order = false;
-  std::string policy;        // entry point name ("" = no authorize)
+  std::string policy;  // entry point name ("" = no authorize)
   std::vector<RouteArg> policy_args;
-  std::string mapping;       // entry point name ("" = the message is delivered as received)
+  std::string mapping;  // entry point name ("" = the message is delivered as received)
   std::vector<RouteDelivery> deliveries;
   std::string retry = "none";  // exponential, fixed, none
   std::uint32_t retry_first_ms = 0;

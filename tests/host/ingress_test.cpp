@@ -202,7 +202,8 @@ class TestClient {
     beast::error_code result;
     std::size_t received = 0;
     lowest().expires_after(kClientTimeout);
-    stream_.async_read_some(asio::buffer(chunk), [&](beast::error_code ec, std::size_t n) { result = ec, received = n; });
+    stream_.async_read_some(asio::buffer(chunk),
+                            [&](beast::error_code ec, std::size_t n) { result = ec, received = n; });
     run();
     return received == 0 && result && result != beast::error::timeout;
   }
@@ -260,7 +261,8 @@ class HttpIngressTest : public ::testing::Test {
   // Starts a server on a free loopback port whose handler records each request, then passes it on.
   void serve(HttpServerOptions options, ServerHandler handler) {
     server_ = std::make_unique<HttpServer>(
-        threads_.io(), std::move(options), [this, handler = std::move(handler)](ServerRequest&& request, ServerResponder respond) {
+        threads_.io(), std::move(options),
+        [this, handler = std::move(handler)](ServerRequest&& request, ServerResponder respond) {
           seen_.add(request);
           handler(std::move(request), std::move(respond));
         });
@@ -365,8 +367,8 @@ TEST_F(HttpIngressTest, ChunkedBodyOverTheLimitIs413) {
   PlainClient client;
   ASSERT_FALSE(client.connect(port_));
   std::string chunk(800, 'c');
-  ASSERT_FALSE(client.write_raw("POST /in HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk +
-                                "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
+  ASSERT_FALSE(client.write_raw("POST /in HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" +
+                                chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
   Exchange over = client.receive();
   ASSERT_FALSE(over.error) << over.error.message();
   EXPECT_EQ(over.response.result_int(), 413u);
@@ -443,7 +445,8 @@ class TestPki {
       : directory_(std::filesystem::temp_directory_path() / ("suture-ingress-test-" + std::to_string(::getpid()))),
         ca_(make_test_ca("Suture Test CA")),
         other_ca_(make_test_ca("Somebody Else's CA")),
-        server_(issue_test_certificate(ca_, {{"CN", "localhost"}}, CertificateUse::Server, "DNS:localhost,IP:127.0.0.1")),
+        server_(
+            issue_test_certificate(ca_, {{"CN", "localhost"}}, CertificateUse::Server, "DNS:localhost,IP:127.0.0.1")),
         lab_(issue_test_certificate(ca_, {{"O", "Hospital"}, {"CN", "lab"}}, CertificateUse::Client)),
         intruder_(issue_test_certificate(ca_, {{"O", "Hospital"}, {"CN", "intruder"}}, CertificateUse::Client)),
         impostor_(issue_test_certificate(other_ca_, {{"O", "Hospital"}, {"CN", "lab"}}, CertificateUse::Client)) {
@@ -694,7 +697,9 @@ std::string hl7_message(const std::string& control_id, const std::string& extra_
          "PID|1||MRN-1^^^HOSP^MR||Doe^Jane\r" + extra_segments;
 }
 
-std::string mllp_frame(const std::string& message) { return "\x0b" + message + "\x1c\r"; }
+std::string mllp_frame(const std::string& message) {
+  return "\x0b" + message + "\x1c\r";
+}
 
 // The fields of the segment of `message` named `segment` (fields[0] is the name), or {}.
 std::vector<std::string> segment_fields(const std::string& message, const std::string& segment) {
@@ -739,11 +744,12 @@ class MllpIngressTest : public ::testing::Test {
 
   // Starts a server whose handler keeps each frame and its responder for the test to answer.
   void serve(MllpServerOptions options) {
-    server_ = std::make_unique<MllpServer>(threads_.io(), std::move(options), [this](MllpFrame&& frame, MllpResponder respond) {
-      std::lock_guard lock(mutex_);
-      delivered_.push_back({std::move(frame), std::move(respond)});
-      arrived_.notify_all();
-    });
+    server_ = std::make_unique<MllpServer>(threads_.io(), std::move(options),
+                                           [this](MllpFrame&& frame, MllpResponder respond) {
+                                             std::lock_guard lock(mutex_);
+                                             delivered_.push_back({std::move(frame), std::move(respond)});
+                                             arrived_.notify_all();
+                                           });
     ASSERT_EQ(server_->start(), "");
     port_ = server_->port();
   }
@@ -793,7 +799,9 @@ TEST_F(MllpIngressTest, AcksLeaveInArrivalOrderWhenAnsweredOutOfOrder) {
   }
   // The third answered first, then the second, the first last — each from another thread.
   late_.after(0ms, [third = frames[2]] { third.respond(hl7_ack(third.frame.message, "AA")); });
-  late_.after(100ms, [second = frames[1]] { second.respond(hl7_ack(second.frame.message, "AE", "POLICY", "PID-3", "no MRN")); });
+  late_.after(100ms, [second = frames[1]] {
+    second.respond(hl7_ack(second.frame.message, "AE", "POLICY", "PID-3", "no MRN"));
+  });
   late_.after(200ms, [first = frames[0]] { first.respond(hl7_ack(first.frame.message, "AA")); });
 
   std::vector<std::string> acks;
@@ -886,10 +894,10 @@ TEST(Hl7Ack, ErrCarriesTheCodeAndTheTextEscaped) {
   auto err = segment_fields(ack, "ERR");
   ASSERT_EQ(err.size(), 9u) << ack;
   EXPECT_EQ(err[1], "");
-  EXPECT_EQ(err[2], "PID.3");                                      // ERR-2 location
+  EXPECT_EQ(err[2], "PID.3");                                   // ERR-2 location
   EXPECT_EQ(err[3], "207^Application internal error^HL70357");  // ERR-3 HL7 error code
-  EXPECT_EQ(err[4], "E");                                          // ERR-4 severity
-  EXPECT_EQ(err[8], "POLICY_DENIED: " + escaped);                  // ERR-8 our code and the text
+  EXPECT_EQ(err[4], "E");                                       // ERR-4 severity
+  EXPECT_EQ(err[8], "POLICY_DENIED: " + escaped);               // ERR-8 our code and the text
 }
 
 TEST(Hl7Ack, AnswersInTheMessagesOwnDelimiters) {

@@ -42,7 +42,9 @@ TestCertificate to_pem_pair(X509* cert, EVP_PKEY* key) {
           to_pem([&](BIO* bio) { return PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr); })};
 }
 
-BioPtr read_only_bio(const std::string& pem) { return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); }
+BioPtr read_only_bio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
 
 // A certificate without extensions or signature: version 3, a serial no other test
 // certificate of this process has, an hour in the past to a day ahead, the subject and key.

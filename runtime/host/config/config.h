@@ -113,7 +113,7 @@ struct HostConfig {
   std::string store_path;          // SQLite file
   std::string audit_log;           // JSON lines; "-" = standard error; "" = none
   std::uint32_t delivery_workers = 4;
-  std::uint32_t io_threads = 2;             // threads serving the listeners (and running the rules)
+  std::uint32_t io_threads = 2;          // threads serving the listeners (and running the rules)
   std::uint32_t commit_interval_us = 0;  // extra wait to gather a batch (the commit itself gathers the next one)
   std::vector<ListenerConfig> listeners;
   std::vector<EndpointConfig> endpoints;

@@ -1,16 +1,17 @@
 // http_server.cpp — the Beast session loop for plain and TLS connections (see http_server.h).
 #include "runtime/host/ingress/http_server.h"
+#include "runtime/host/ingress/listen.h"
 
 #include <atomic>
 #include <optional>
 
+#include <openssl/x509.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/x509.h>
 
 #include "runtime/codecs/json/writer.h"
 
@@ -60,26 +61,11 @@ void split_target(ServerRequest& r) {
     std::size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
     std::size_t eq = pair.find('=');
-    r.query[percent_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    r.query[percent_decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
-}
-
-std::string peer_subject(SSL* ssl) {
-  if (ssl == nullptr) return {};
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (cert == nullptr) return {};
-  std::string subject;
-  if (BIO* bio = BIO_new(BIO_s_mem())) {
-    X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    subject.assign(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
-  }
-  X509_free(cert);
-  return subject;
 }
 
 template <class Stream>
@@ -91,13 +77,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void start() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(options_.idle_timeout_ms));
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                if (!ec) {
-                                  self->subject_ = peer_subject(self->stream_.native_handle());
-                                  self->read();
-                                }
-                              });
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec) {
+          self->subject_ = peer_subject(self->stream_.native_handle());
+          self->read();
+        }
+      });
     } else {
       read();
     }
@@ -120,9 +105,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec == http::error::body_limit) {
       ServerReply reply;
       reply.status = 413;
-      reply.body = error_body("refused", "BODY_TOO_LARGE",
-                              "the body is larger than this listener's limit of " +
-                                  std::to_string(options_.max_body_bytes) + " bytes");
+      reply.body = error_body(
+          "refused", "BODY_TOO_LARGE",
+          "the body is larger than this listener's limit of " + std::to_string(options_.max_body_bytes) + " bytes");
       keep_alive_ = false;
       unread_input_ = true;
       return write(std::move(reply));
@@ -155,7 +140,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     handler_(std::move(request), [self, answered](ServerReply reply) {
       if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable { self->write(std::move(reply)); });
+      asio::post(self->stream_.get_executor(),
+                 [self, reply = std::move(reply)]() mutable { self->write(std::move(reply)); });
     });
   }
 
@@ -195,10 +181,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void drain() {
     buffer_.consume(buffer_.size());
-    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -256,18 +243,14 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, ServerHandler handler)
     : state_(std::make_shared<State>(io, std::move(options), std::move(handler))) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 std::string HttpServer::start() {
-  beast::error_code ec;
-  auto address = asio::ip::make_address(state_->options.address, ec);
-  if (ec) return "bad address " + state_->options.address + ": " + ec.message();
-  tcp::endpoint endpoint(address, state_->options.port);
-  state_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) state_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) state_->acceptor.bind(endpoint, ec);
-  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "cannot listen on " + state_->options.address + ":" + std::to_string(state_->options.port) + ": " + ec.message();
+  if (std::string error = open_listener(state_->acceptor, state_->options.address, state_->options.port);
+      !error.empty())
+    return error;
   state_->accept();
   return {};
 }

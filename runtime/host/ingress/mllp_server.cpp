@@ -1,6 +1,7 @@
 // mllp_server.cpp — MLLP framing, in-order acknowledgements, and the ACK builder (see
 // mllp_server.h).
 #include "runtime/host/ingress/mllp_server.h"
+#include "runtime/host/ingress/listen.h"
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <optional>
 
+#include <openssl/x509.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
@@ -16,7 +18,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/x509.h>
 
 #include <array>
 
@@ -45,13 +46,20 @@ std::vector<std::string> split(const std::string& s, char sep) {
 std::string er7_text(const std::string& text, char field, char component) {
   std::string out;
   for (char c : text) {
-    if (c == field) out += "\\F\\";
-    else if (c == component) out += "\\S\\";
-    else if (c == '\\') out += "\\E\\";
-    else if (c == '~') out += "\\R\\";
-    else if (c == '&') out += "\\T\\";
-    else if (c == '\r' || c == '\n') out += ' ';
-    else out += c;
+    if (c == field)
+      out += "\\F\\";
+    else if (c == component)
+      out += "\\S\\";
+    else if (c == '\\')
+      out += "\\E\\";
+    else if (c == '~')
+      out += "\\R\\";
+    else if (c == '&')
+      out += "\\T\\";
+    else if (c == '\r' || c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -88,10 +96,10 @@ std::string hl7_ack(const std::string& message, const std::string& code, const s
   if (!error_code.empty()) {
     // ERR-2 location, ERR-3 HL7 error code (207 application internal error, 100 segment
     // sequence, 101 required field, 102 data type), ERR-4 severity, ERR-8 the text.
-    std::string hl7_code = error_code == "NO_ROUTE" ? "200^Unsupported message type^HL70357"
-                                                    : "207^Application internal error^HL70357";
-    out += "ERR" + std::string(1, field) + field + er7_text(location, field, component) + field + hl7_code + field + "E" +
-           field + field + field + field + er7_text(error_code + ": " + text, field, component) + "\r";
+    std::string hl7_code =
+        error_code == "NO_ROUTE" ? "200^Unsupported message type^HL70357" : "207^Application internal error^HL70357";
+    out += "ERR" + std::string(1, field) + field + er7_text(location, field, component) + field + hl7_code + field +
+           "E" + field + field + field + field + er7_text(error_code + ": " + text, field, component) + "\r";
   }
   return out;
 }
@@ -100,7 +108,10 @@ template <class Stream>
 class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
  public:
   MllpSession(Stream stream, MllpServerOptions options, MllpHandler handler, asio::any_io_executor executor)
-      : stream_(std::move(stream)), options_(std::move(options)), handler_(std::move(handler)), executor_(executor),
+      : stream_(std::move(stream)),
+        options_(std::move(options)),
+        handler_(std::move(handler)),
+        executor_(executor),
         idle_(executor) {}
 
   void start() {
@@ -108,16 +119,7 @@ class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
       arm_idle_timer();
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
         if (ec) return;
-        if (X509* cert = SSL_get1_peer_certificate(self->stream_.native_handle())) {
-          if (BIO* bio = BIO_new(BIO_s_mem())) {
-            X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-            char* data = nullptr;
-            long n = BIO_get_mem_data(bio, &data);
-            self->subject_.assign(data, static_cast<std::size_t>(n));
-            BIO_free(bio);
-          }
-          X509_free(cert);
-        }
+        self->subject_ = peer_subject(self->stream_.native_handle());
         self->read();
       });
     } else {
@@ -139,12 +141,12 @@ class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
 
   void read() {
     arm_idle_timer();
-    stream_.async_read_some(asio::buffer(chunk_), [self = this->shared_from_this()](boost::system::error_code ec,
-                                                                                    std::size_t n) {
-      if (ec) return self->closing_ = true, self->idle_.cancel(), void();
-      self->consume(std::string_view(self->chunk_.data(), n));
-      if (!self->closing_) self->read();
-    });
+    stream_.async_read_some(asio::buffer(chunk_),
+                            [self = this->shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec) return self->closing_ = true, self->idle_.cancel(), void();
+                              self->consume(std::string_view(self->chunk_.data(), n));
+                              if (!self->closing_) self->read();
+                            });
   }
 
   // A connection that sends nothing for idle_timeout_ms (including a TLS handshake that never
@@ -206,7 +208,8 @@ class MllpSession : public std::enable_shared_from_this<MllpSession<Stream>> {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     handler_(std::move(frame), [self, index, answered](std::string ack) {
       if (answered->exchange(true)) return;
-      asio::post(self->executor_, [self, index, ack = std::move(ack)]() mutable { self->complete(index, std::move(ack)); });
+      asio::post(self->executor_,
+                 [self, index, ack = std::move(ack)]() mutable { self->complete(index, std::move(ack)); });
     });
   }
 
@@ -275,7 +278,8 @@ struct MllpServer::State : std::enable_shared_from_this<MllpServer::State> {
 
   void accept() {
     auto strand = asio::make_strand(io);
-    acceptor.async_accept(strand, [self = shared_from_this(), strand](boost::system::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(strand, [self = shared_from_this(), strand](boost::system::error_code ec,
+                                                                      tcp::socket socket) {
       if (self->stopped) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
@@ -296,18 +300,14 @@ struct MllpServer::State : std::enable_shared_from_this<MllpServer::State> {
 MllpServer::MllpServer(asio::io_context& io, MllpServerOptions options, MllpHandler handler)
     : state_(std::make_shared<State>(io, std::move(options), std::move(handler))) {}
 
-MllpServer::~MllpServer() { stop(); }
+MllpServer::~MllpServer() {
+  stop();
+}
 
 std::string MllpServer::start() {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(state_->options.address, ec);
-  if (ec) return "bad address " + state_->options.address + ": " + ec.message();
-  tcp::endpoint endpoint(address, state_->options.port);
-  state_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) state_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) state_->acceptor.bind(endpoint, ec);
-  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "cannot listen on " + state_->options.address + ":" + std::to_string(state_->options.port) + ": " + ec.message();
+  if (std::string error = open_listener(state_->acceptor, state_->options.address, state_->options.port);
+      !error.empty())
+    return error;
   state_->accept();
   return {};
 }

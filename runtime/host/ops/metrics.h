@@ -29,7 +29,7 @@ class Counter {
 class Histogram {
  public:
   static constexpr std::array<double, 14> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                     0.1,    0.25,  0.5,    1,     2.5,   10,    60};
+                                                     0.1,    0.25,  0.5,    1,     2.5,  10,    60};
   void observe(double seconds);
   struct Snapshot {
     std::array<std::uint64_t, kBounds.size()> buckets{};  // cumulative
@@ -79,20 +79,33 @@ struct Gauge {
 class Metrics {
  public:
   Metrics();
-  Family<Counter> received{"suture_messages_received_total", "Messages received, by listener and route", {"listener", "route"}};
+  Family<Counter> received{
+      "suture_messages_received_total", "Messages received, by listener and route", {"listener", "route"}};
   Family<Counter> accepted{"suture_messages_accepted_total", "Messages durably stored, by route", {"route"}};
-  Family<Counter> duplicates{"suture_messages_duplicate_total", "Deliveries not stored again because their idempotency key was already stored", {"route"}};
-  Family<Counter> rejected{"suture_messages_rejected_total", "Messages refused, by listener, route and code", {"listener", "route", "code"}};
+  Family<Counter> duplicates{"suture_messages_duplicate_total",
+                             "Deliveries not stored again because their idempotency key was already stored",
+                             {"route"}};
+  Family<Counter> rejected{
+      "suture_messages_rejected_total", "Messages refused, by listener, route and code", {"listener", "route", "code"}};
   Family<Counter> denied{"suture_messages_denied_total", "Messages a policy denied, by route", {"route"}};
-  Family<Counter> attempts{"suture_delivery_attempts_total", "Delivery attempts, by route and endpoint", {"route", "endpoint"}};
-  Family<Counter> delivered{"suture_deliveries_delivered_total", "Deliveries the endpoint confirmed", {"route", "endpoint"}};
-  Family<Counter> retried{"suture_deliveries_retried_total", "Deliveries scheduled again after a transient failure", {"route", "endpoint", "code"}};
-  Family<Counter> dead{"suture_deliveries_dead_total", "Deliveries moved to the dead letters", {"route", "endpoint", "code"}};
-  Family<Counter> dropped{"suture_deliveries_dropped_total", "Deliveries dropped after their last attempt", {"route", "endpoint", "code"}};
+  Family<Counter> attempts{
+      "suture_delivery_attempts_total", "Delivery attempts, by route and endpoint", {"route", "endpoint"}};
+  Family<Counter> delivered{
+      "suture_deliveries_delivered_total", "Deliveries the endpoint confirmed", {"route", "endpoint"}};
+  Family<Counter> retried{"suture_deliveries_retried_total",
+                          "Deliveries scheduled again after a transient failure",
+                          {"route", "endpoint", "code"}};
+  Family<Counter> dead{
+      "suture_deliveries_dead_total", "Deliveries moved to the dead letters", {"route", "endpoint", "code"}};
+  Family<Counter> dropped{
+      "suture_deliveries_dropped_total", "Deliveries dropped after their last attempt", {"route", "endpoint", "code"}};
   Family<Counter> breaker{"suture_circuit_opened_total", "Times an endpoint's circuit opened", {"endpoint"}};
   Family<Counter> reloads{"suture_pack_reloads_total", "Pack reloads, by result", {"result"}};
-  Family<Histogram> ingress_latency{"suture_ingress_latency_seconds", "Time from request read to reply (stored), by listener", {"listener"}};
-  Family<Histogram> delivery_latency{"suture_delivery_latency_seconds", "Time from acceptance to confirmed delivery, by endpoint", {"route", "endpoint"}};
+  Family<Histogram> ingress_latency{
+      "suture_ingress_latency_seconds", "Time from request read to reply (stored), by listener", {"listener"}};
+  Family<Histogram> delivery_latency{"suture_delivery_latency_seconds",
+                                     "Time from acceptance to confirmed delivery, by endpoint",
+                                     {"route", "endpoint"}};
 
   // Gauges computed at scrape time: name, help, label names, and a function giving the values.
   void add_gauge(std::string name, std::string help, std::vector<std::string> labels,

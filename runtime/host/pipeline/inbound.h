@@ -20,18 +20,18 @@ struct Inbound {
   const PrincipalConfig* principal = nullptr;
   std::string traceparent;  // validated W3C header, or ""
   std::int64_t received_at_ms = 0;
-  std::size_t worker = 0;   // which worker's runners to use
+  std::size_t worker = 0;  // which worker's runners to use
 };
 
 // What happened to a message before it is stored.
 struct Processed {
   enum class Kind { Ready, NoRoute, Rejected, Denied, Failed } kind = Kind::Failed;
   std::string route;
-  std::string code;    // NO_ROUTE, JSON_…, HL7_…, a mapping's own code, POLICY_DENIED, ROUTE_BROKEN
-  std::string path;    // JSON / HL7 path of a rejection
-  std::string error;   // for a person
+  std::string code;                // NO_ROUTE, JSON_…, HL7_…, a mapping's own code, POLICY_DENIED, ROUTE_BROKEN
+  std::string path;                // JSON / HL7 path of a rejection
+  std::string error;               // for a person
   std::vector<std::string> rules;  // Denied: the rules that decided
-  NewMessage message;  // Ready: what to store
+  NewMessage message;              // Ready: what to store
 };
 
 }  // namespace suture::host

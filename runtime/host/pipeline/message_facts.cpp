@@ -66,7 +66,9 @@ std::string hl7_message_type(std::string_view er7) {
   return std::string(component(type, 1)) + (event.empty() ? "" : "^" + std::string(event));
 }
 
-std::string hl7_control_id(std::string_view er7) { return std::string(msh_field(er7, 10)); }
+std::string hl7_control_id(std::string_view er7) {
+  return std::string(msh_field(er7, 10));
+}
 
 std::string message_key(std::string_view body, bool hl7) {
   if (hl7) {
@@ -91,10 +93,14 @@ std::string message_key(std::string_view body, bool hl7) {
     if (field.unescaped_key().get(key)) break;
     simdjson::ondemand::value value;
     if (field.value().get(value)) break;
-    if (key == "_model") model = text_of(value);
-    else if (key == "id") id = text_of(value);
-    else if (key == "write_date") write_date = text_of(value);
-    else if (key == "resourceType") resource_type = text_of(value);
+    if (key == "_model")
+      model = text_of(value);
+    else if (key == "id")
+      id = text_of(value);
+    else if (key == "write_date")
+      write_date = text_of(value);
+    else if (key == "resourceType")
+      resource_type = text_of(value);
     else if (key == "meta") {
       simdjson::ondemand::object meta;
       if (!value.get_object().get(meta)) {

@@ -21,8 +21,8 @@ namespace suture::host {
 struct LoadedRoute {
   const pack::RouteInfo* info = nullptr;
   const pack::LoadedPack* pack = nullptr;
-  std::size_t index = 0;  // in PackSet::routes()
-  bool odoo_vals = false; // the mapping's Odoo output is written as vals (an Odoo delivery)
+  std::size_t index = 0;   // in PackSet::routes()
+  bool odoo_vals = false;  // the mapping's Odoo output is written as vals (an Odoo delivery)
 };
 
 // One worker's runners for one route (a runner owns an arena: one thread at a time).
@@ -40,7 +40,7 @@ class PackSet {
   // exist and their kind fits the delivery), JIT-compiles the code, and builds the runners of
   // worker 0 so that a broken pack fails here rather than on the first message.
   static std::variant<std::shared_ptr<PackSet>, std::vector<std::string>> load(const HostConfig& config,
-                                                                             std::size_t workers);
+                                                                               std::size_t workers);
 
   const std::vector<LoadedRoute>& routes() const { return routes_; }
   // The runners of `route` for `worker` (0 ≤ worker < workers given to load()).

@@ -25,8 +25,8 @@ std::string iso_utc(std::int64_t ms) {
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return text;
 }
 
@@ -180,7 +180,8 @@ Processed Pipeline::process(PackSet& packs, const Inbound& in) const {
   // A delivery that finds its record by a key cannot go without one: refuse the message now
   // (the sender can fix it) rather than accept it and dead-letter it later.
   for (const pack::RouteDelivery& d : info.deliveries) {
-    const bool keyed = d.family == "odoo" && (d.operation == "write" || d.operation == "upsert" || d.operation == "unlink");
+    const bool keyed =
+        d.family == "odoo" && (d.operation == "write" || d.operation == "upsert" || d.operation == "unlink");
     if (!keyed || d.key_field.empty() || json_member_present(payload, d.key_field)) continue;
     Processed p;
     p.kind = Processed::Kind::Rejected;

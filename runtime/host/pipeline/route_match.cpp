@@ -24,8 +24,7 @@ bool matches(const pack::RouteTrigger& t, const Inbound& in, const std::string& 
 
 }  // namespace
 
-std::vector<const LoadedRoute*> candidate_routes(const PackSet& packs, const Inbound& in,
-                                                 const std::string& hl7_type) {
+std::vector<const LoadedRoute*> candidate_routes(const PackSet& packs, const Inbound& in, const std::string& hl7_type) {
   std::vector<const LoadedRoute*> found, fallbacks;
   for (const LoadedRoute& route : packs.routes()) {
     bool hit = false;

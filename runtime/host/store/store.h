@@ -18,16 +18,17 @@ namespace suture::host {
 
 // What a destination is to be sent, as the pipeline built it at ingress.
 struct NewDelivery {
-  std::string endpoint;         // configured endpoint name
-  std::string operation;        // JSON describing the request (family, operation, args, key_field)
-  std::string payload;          // bytes to send
+  std::string endpoint;   // configured endpoint name
+  std::string operation;  // JSON describing the request (family, operation, args, key_field)
+  std::string payload;    // bytes to send
   // An empty idempotency key is never a repeat.
   std::string idempotency_key;  // unique per (endpoint, key): a repeat is not stored again
-  std::string order_key;        // "" = unordered; else deliveries with the same (endpoint, order_key) go one at a time, oldest first
+  std::string
+      order_key;  // "" = unordered; else deliveries with the same (endpoint, order_key) go one at a time, oldest first
   std::uint32_t max_attempts = 1;
   std::uint32_t backoff_first_ms = 500;
   std::uint32_t backoff_max_ms = 300000;
-  bool dead_letter = true;      // after the last attempt: dead letter (true) or drop (false)
+  bool dead_letter = true;  // after the last attempt: dead letter (true) or drop (false)
 };
 
 struct NewMessage {
@@ -35,16 +36,16 @@ struct NewMessage {
   std::string listener;
   std::string principal;
   std::string content_type;
-  std::string body;             // as received
+  std::string body;  // as received
   std::string traceparent;
-  std::string message_key;      // the message's own idempotency key (Odoo model+id+write_date, FHIR id/version, MSH-10)
+  std::string message_key;  // the message's own idempotency key (Odoo model+id+write_date, FHIR id/version, MSH-10)
   std::int64_t received_at_ms = 0;
   std::vector<NewDelivery> deliveries;
 };
 
 struct AcceptResult {
   bool ok = false;
-  std::string error;            // when !ok: why it could not be stored (disk full, I/O)
+  std::string error;  // when !ok: why it could not be stored (disk full, I/O)
   std::int64_t message_id = 0;
   std::uint32_t new_deliveries = 0;
   std::uint32_t duplicate_deliveries = 0;  // already stored under the same (endpoint, key)
@@ -76,7 +77,7 @@ struct StoredDelivery {
 
 struct EndpointDepth {
   std::string endpoint;
-  std::uint64_t pending = 0;       // pending + in flight
+  std::uint64_t pending = 0;  // pending + in flight
   std::uint64_t dead = 0;
   std::int64_t oldest_pending_ms = 0;  // created_at of the oldest pending (0 = none)
 };
@@ -114,7 +115,8 @@ class Store {
   virtual void retry_later(std::int64_t delivery_id, std::int64_t next_attempt_at_ms, const std::string& code,
                            const std::string& error) = 0;
   // After the last attempt or a permanent failure: Dead (listable, replayable) or Dropped.
-  virtual void give_up(std::int64_t delivery_id, bool dead_letter, const std::string& code, const std::string& error) = 0;
+  virtual void give_up(std::int64_t delivery_id, bool dead_letter, const std::string& code,
+                       const std::string& error) = 0;
   virtual std::vector<StoredDelivery> dead_letters(std::size_t limit, std::int64_t after_id = 0) = 0;
   // A dead letter back to Pending with its attempts reset; false when there is no such dead letter.
   virtual bool replay(std::int64_t delivery_id) = 0;
@@ -129,7 +131,8 @@ class Store {
 };
 
 struct StoreOptions {
-  std::uint32_t commit_interval_us = 0;  // how long the writer waits to gather a batch (0: messages arriving during a commit form the next batch)
+  std::uint32_t commit_interval_us =
+      0;  // how long the writer waits to gather a batch (0: messages arriving during a commit form the next batch)
   std::size_t max_batch = 512;
   // Strict per-key order would hold every later delivery of an order key behind a dead letter
   // until it is replayed. By default a dead letter is set aside instead (as a dead-letter queue
@@ -142,6 +145,7 @@ struct StoreOptions {
 // Opens (creating when absent) the SQLite store at `path`: WAL, synchronous=FULL, one writer
 // thread doing group commits. Error text when it cannot, including when another process has it
 // open (`<path>.lock` is held while it is open: two hosts on one store would deliver twice).
-std::variant<std::unique_ptr<Store>, std::string> open_sqlite_store(const std::string& path, const StoreOptions& options);
+std::variant<std::unique_ptr<Store>, std::string> open_sqlite_store(const std::string& path,
+                                                                    const StoreOptions& options);
 
 }  // namespace suture::host
