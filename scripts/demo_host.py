@@ -132,7 +132,7 @@ def main():
                 print(f"  {model:15} #{r['id']}: {r.get('name')!r} ref={r.get('ref')!r}" if model == "res.partner"
                       else f"  {model:15} #{r['id']}: {r.get('name')!r}")
         show("what reached the FHIR server (stand-in)")
-        for rtype in ("SupplyDelivery", "Task"):
+        for rtype in ("Patient", "Organization", "SupplyDelivery", "Task"):
             for r in json.loads(http("GET", f"http://127.0.0.1:{FHIR}/_records/{rtype}")[1]):
                 print(f"  {rtype}/{r['id']} status={r.get('status')} version={r.get('meta', {}).get('versionId')}")
         show("dead letters (GET /admin/dead-letters)")

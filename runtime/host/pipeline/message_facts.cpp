@@ -121,19 +121,25 @@ std::string message_key(std::string_view body, bool hl7) {
   return "sha256:" + sha256_hex(body);
 }
 
-bool json_member_present(std::string_view object, std::string_view name) {
+std::optional<std::string> json_member_text(std::string_view object, std::string_view name) {
   thread_local simdjson::ondemand::parser parser;
   simdjson::padded_string padded(object);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object members;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(members)) return false;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(members)) return std::nullopt;
   simdjson::ondemand::value value;
-  if (members.find_field_unordered(name).get(value)) return false;
+  if (members.find_field_unordered(name).get(value)) return std::nullopt;
   switch (value.type().value_unsafe()) {
-    case simdjson::ondemand::json_type::null: return false;
-    case simdjson::ondemand::json_type::boolean: return value.get_bool().value_unsafe();
-    case simdjson::ondemand::json_type::string: return !value.get_string().value_unsafe().empty();
-    default: return true;
+    case simdjson::ondemand::json_type::null: return std::nullopt;
+    case simdjson::ondemand::json_type::boolean:
+      if (!value.get_bool().value_unsafe()) return std::nullopt;
+      return std::string("true");
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text = value.get_string().value_unsafe();
+      if (text.empty()) return std::nullopt;
+      return std::string(text);
+    }
+    default: return std::string(simdjson::trim(value.raw_json_token()));
   }
 }
 

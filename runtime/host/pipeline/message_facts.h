@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,9 +25,9 @@ std::string hl7_control_id(std::string_view er7);
 // are skipped exactly, so brackets inside them do not count.
 bool json_too_deep(std::string_view body, std::size_t max_depth);
 
-// True when the JSON object has member `name` with a value that is neither null, false nor ""
-// (Odoo writes `false` for an empty field).
-bool json_member_present(std::string_view object, std::string_view name);
+// The text of member `name` of a JSON object (a string's value, a number's or bool's token),
+// or nothing when it is absent, null, false or "" (Odoo writes `false` for an empty field).
+std::optional<std::string> json_member_text(std::string_view object, std::string_view name);
 
 // Lowercase hex SHA-256.
 std::string sha256_hex(std::string_view bytes);

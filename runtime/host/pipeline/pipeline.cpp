@@ -179,10 +179,16 @@ Processed Pipeline::process(PackSet& packs, const Inbound& in) const {
 
   // A delivery that finds its record by a key cannot go without one: refuse the message now
   // (the sender can fix it) rather than accept it and dead-letter it later.
-  for (const pack::RouteDelivery& d : info.deliveries) {
+  std::vector<std::string> record_keys(info.deliveries.size());
+  for (std::size_t i = 0; i < info.deliveries.size(); ++i) {
+    const pack::RouteDelivery& d = info.deliveries[i];
     const bool keyed =
         d.family == "odoo" && (d.operation == "write" || d.operation == "upsert" || d.operation == "unlink");
-    if (!keyed || d.key_field.empty() || json_member_present(payload, d.key_field)) continue;
+    if (!keyed || d.key_field.empty()) continue;
+    if (auto value = json_member_text(payload, d.key_field)) {
+      record_keys[i] = d.key_field + "=" + *value;
+      continue;
+    }
     Processed p;
     p.kind = Processed::Kind::Rejected;
     p.route = info.name;
@@ -212,7 +218,9 @@ Processed Pipeline::process(PackSet& packs, const Inbound& in) const {
     delivery.operation = operation_json(d);
     delivery.payload = payload;
     delivery.idempotency_key = info.name + "#" + std::to_string(i) + "|" + key;
-    delivery.order_key = order_key;
+    // Deliveries that find their record by a key go one at a time per key, oldest first, even
+    // without `order by`: two upserts of one record must not both search, miss and create.
+    delivery.order_key = order_key.empty() ? record_keys[i] : order_key;
     delivery.max_attempts = info.attempts == 0 ? 1 : info.attempts;
     delivery.backoff_first_ms = info.retry == "none" ? 0 : info.retry_first_ms;
     delivery.backoff_max_ms = info.retry == "fixed" ? info.retry_first_ms : info.retry_max_ms;
