@@ -62,4 +62,14 @@ std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, con
   return run;
 }
 
+std::vector<runtime::PolicyRules> policy_rules(const ir::Module& module) {
+  std::vector<runtime::PolicyRules> rules(module.functions.size());
+  for (std::size_t i = 0; i < module.functions.size(); ++i)
+    for (const ir::PolicyRule& r : module.functions[i].rules) {
+      rules[i].labels.push_back(r.label);
+      rules[i].kinds.push_back(ir::to_string(r.kind));
+    }
+  return rules;
+}
+
 }  // namespace suture::driver

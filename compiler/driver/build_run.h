@@ -11,6 +11,7 @@
 #include "compiler/ir/ir.h"
 #include "compiler/ir/optimise.h"
 #include "compiler/source/source.h"
+#include "runtime/exec/context.h"
 
 namespace suture::driver {
 
@@ -30,6 +31,10 @@ struct BuildRun {
   ir::OptimiseStats stats;
   std::string llvm_ir;
 };
+
+// Each function's policy rules by label and kind (empty for non-policies), for the context of
+// tests that call policies (ExecContext::policy_rules).
+std::vector<runtime::PolicyRules> policy_rules(const ir::Module& module);
 
 std::unique_ptr<BuildRun> build_paths(const std::vector<std::string>& paths, const std::filesystem::path& stdlib,
                                       const BuildOptions& options);

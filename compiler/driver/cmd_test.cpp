@@ -230,12 +230,7 @@ int run_test(const std::vector<std::string>& args) {
   }
   runtime::SchemaTables tables(run->module->schemas);
   // Policies called from tests are reported as Decisions, by their rules' labels.
-  std::vector<runtime::PolicyRules> policy_rules(run->module->functions.size());
-  for (std::size_t i = 0; i < run->module->functions.size(); ++i)
-    for (const ir::PolicyRule& r : run->module->functions[i].rules) {
-      policy_rules[i].labels.push_back(r.label);
-      policy_rules[i].kinds.push_back(ir::to_string(r.kind));
-    }
+  const std::vector<runtime::PolicyRules> policy_rules = driver::policy_rules(*run->module);
   std::vector<Outcome> outcomes;
   const ir::Module& module = *run->module;
   for (const ir::Function& f : module.functions) {

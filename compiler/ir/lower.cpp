@@ -45,6 +45,7 @@ class Lowerer {
   void policy(const sema::Symbol& symbol);
   void test(const sema::Symbol& symbol);
   void route(const sema::Symbol& symbol);
+  Function begin_function(const sema::Symbol& symbol, const std::vector<ast::Param>& params);
   bool failed() const { return failed_; }
   void finish() { m_.schemas.finish(); }
 
@@ -1068,19 +1069,25 @@ void Lowerer::test(const sema::Symbol& symbol) {
   m_.functions.push_back(std::move(f));
 }
 
-void Lowerer::mapping(const sema::Symbol& symbol) {
-  const auto* decl = static_cast<const ast::MappingDecl*>(symbol.decl);
+// A mapping or policy: its index for calls from tests, fresh slots, and its parameters in scope.
+Function Lowerer::begin_function(const sema::Symbol& symbol, const std::vector<ast::Param>& params) {
   function_of_[&symbol] = static_cast<std::uint32_t>(m_.functions.size());
   Function f;
   f.name = symbol.name;
   f.symbol = symbol.name;
   next_slot_ = 0;
   scope_.clear();
-  for (const auto& p : decl->params) {
+  for (const auto& p : params) {
     f.params.push_back(type(checker_.type_in(*p.type, symbol), p.name.span));
     f.param_names.push_back(p.name.text);
     scope_.push_back({p.name.text, fresh_slot()});
   }
+  return f;
+}
+
+void Lowerer::mapping(const sema::Symbol& symbol) {
+  const auto* decl = static_cast<const ast::MappingDecl*>(symbol.decl);
+  Function f = begin_function(symbol, decl->params);
   f.result = type(checker_.type_in(*decl->result, symbol), decl->name.span);
   if (f.result->kind != TypeKind::Record) unsupported(decl->name.span, "a mapping whose result is not a record");
   statements(decl->body, f.body, f.result);
@@ -1202,18 +1209,8 @@ void Lowerer::index_rules(std::vector<Stmt>& rules) {
 
 void Lowerer::policy(const sema::Symbol& symbol) {
   const auto* decl = static_cast<const ast::PolicyDecl*>(symbol.decl);
-  function_of_[&symbol] = static_cast<std::uint32_t>(m_.functions.size());
-  Function f;
+  Function f = begin_function(symbol, decl->params);
   f.policy = true;
-  f.name = symbol.name;
-  f.symbol = symbol.name;
-  next_slot_ = 0;
-  scope_.clear();
-  for (const auto& p : decl->params) {
-    f.params.push_back(type(checker_.type_in(*p.type, symbol), p.name.span));
-    f.param_names.push_back(p.name.text);
-    scope_.push_back({p.name.text, fresh_slot()});
-  }
   // The outcome record: the decision, then each parameter as the obligations left it.
   abi::RecordDesc& outcome = m_.schemas.add_record("PolicyOutcome." + symbol.name);
   abi::FieldDesc permitted;

@@ -326,12 +326,7 @@ TEST(Tests, CompiledTestBlocksAgreeWithTheEvaluator) {
   auto module = engine.load_ir(run->llvm_ir, "tests");
   ASSERT_TRUE(std::holds_alternative<runtime::jit::ModuleHandle*>(module)) << std::get<std::string>(module);
   runtime::SchemaTables tables(run->module->schemas);
-  std::vector<runtime::PolicyRules> policy_rules(run->module->functions.size());
-  for (std::size_t i = 0; i < run->module->functions.size(); ++i)
-    for (const ir::PolicyRule& r : run->module->functions[i].rules) {
-      policy_rules[i].labels.push_back(r.label);
-      policy_rules[i].kinds.push_back(ir::to_string(r.kind));
-    }
+  const std::vector<runtime::PolicyRules> policy_rules = driver::policy_rules(*run->module);
   std::size_t tests = 0;
   for (const ir::Function& f : run->module->functions) {
     if (!f.test) continue;

@@ -495,21 +495,7 @@ class Loader {
           }
         }
       }
-      if (auto keys = view.get("api_keys")) {
-        if (auto elements_of_keys = reader_.list(*keys)) {
-          for (const Field& key : *elements_of_keys) {
-            auto secret = reader_.secret(key);
-            if (!secret) continue;
-            if (secret->value.size() < kMinApiKeyLength) {
-              reader_.report(key, "the key from " + secret->source + " is shorter than " +
-                                      std::to_string(kMinApiKeyLength) + " characters");
-              continue;
-            }
-            keys_.push_back({secret->value, secret->source, key});
-            principal.api_keys.push_back(std::move(*secret));
-          }
-        }
-      }
+      if (auto keys = view.get("api_keys")) read_api_keys(*keys, principal.api_keys);
       if (auto subject = view.get("jwt_subject")) {
         if (auto value = reader_.string(*subject)) {
           unique(*subject, jwt_subjects, *value, "jwt_subject");
@@ -577,6 +563,24 @@ class Loader {
 
   // ---- admin ----
 
+  // A list of API keys (principals' and the admin's): each long enough, each remembered so that
+  // one key given twice is reported.
+  void read_api_keys(const Field& keys, std::vector<Secret>& into) {
+    auto elements = reader_.list(keys);
+    if (!elements) return;
+    for (const Field& key : *elements) {
+      auto secret = reader_.secret(key);
+      if (!secret) continue;
+      if (secret->value.size() < kMinApiKeyLength) {
+        reader_.report(key, "the key from " + secret->source + " is shorter than " + std::to_string(kMinApiKeyLength) +
+                                " characters");
+        continue;
+      }
+      keys_.push_back({secret->value, secret->source, key});
+      into.push_back(std::move(*secret));
+    }
+  }
+
   void read_admin(const Field& field) {
     MapView view(reader_, field, {"listen", "api_keys"});
     if (!view.valid()) return;
@@ -594,21 +598,7 @@ class Loader {
         }
       }
     }
-    if (auto keys = view.get("api_keys")) {
-      if (auto elements = reader_.list(*keys)) {
-        for (const Field& key : *elements) {
-          auto secret = reader_.secret(key);
-          if (!secret) continue;
-          if (secret->value.size() < kMinApiKeyLength) {
-            reader_.report(key, "the key from " + secret->source + " is shorter than " +
-                                    std::to_string(kMinApiKeyLength) + " characters");
-            continue;
-          }
-          keys_.push_back({secret->value, secret->source, key});
-          config_.admin.api_keys.push_back(std::move(*secret));
-        }
-      }
-    }
+    if (auto keys = view.get("api_keys")) read_api_keys(*keys, config_.admin.api_keys);
   }
 
   // ---- checks across sections ----
